@@ -1,0 +1,56 @@
+package model
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestAdvice(t *testing.T) {
+	tests := []struct {
+		status int
+		code   string
+		want   string // a phrase the advice must hold; "" for no advice
+	}{
+		{200, "", ""},
+		{201, "", ""},
+		{0, "", "9999"},
+		{302, "", "API version"},
+		{400, "", "parameters"},
+		{400, "InvalidParameter", "ProductKey/DeviceName"},
+		{400, "MissingParameter", "missing parameter"},
+		{400, "400", "parameters"}, // a 2019-09-30 numeric Code says nothing more
+		{401, "Unauthorized", "CreateAuthCookie"},
+		{403, "Forbidden", "gateway console"},
+		{404, "NotFound", "ProductKey and DeviceName"},
+		{405, "", "method"},
+		{421, "TooManyConnections", "reduce parallel connections"},
+		{429, "", "Retry-After"},
+		{500, "Message.FailedReply", "TSL"},
+		{500, "service.notexist", "start it"},
+		{500, "", "logs"},
+		{503, "ServiceUnavailable", "maintenance"},
+		{418, "", "refused"},
+		{599, "", "backoff"},
+		{399, "", "redirects"},
+		{999, "", "does not define"},
+	}
+	for _, tt := range tests {
+		got := Advice(tt.status, tt.code)
+		if tt.want == "" && got != "" || !strings.Contains(got, tt.want) {
+			t.Errorf("Advice(%d, %q) = %q, want it to mention %q", tt.status, tt.code, got, tt.want)
+		}
+	}
+}
+
+func TestAdviceCoversEveryDocumentedCode(t *testing.T) {
+	for _, e := range wantTable {
+		if e.Class.IsError() && Advice(e.Code, "") == "" {
+			t.Errorf("no advice for %d", e.Code)
+		}
+	}
+	for _, name := range wantAPICodeNames {
+		if Advice(500, name) == "" {
+			t.Errorf("no advice for %s", name)
+		}
+	}
+}
