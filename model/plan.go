@@ -50,8 +50,9 @@ type PlanDevice struct {
 
 // Plan decides which call a workload makes next: authenticate first, list
 // the things, open the watch stream once there are devices, then read each
-// device's properties in turn, re-listing now and then; extra calls (the
-// demo's, the operator's) go before the next poll. It is pure: time comes in
+// device's properties in turn (devices whose properties are unknown are
+// skipped), re-listing now and then; extra calls (the demo's, the
+// operator's) go before the next poll. It is pure: time comes in
 // as an argument, and it does no I/O.
 type Plan struct {
 	// RelistEvery is how often ListThings is repeated (default 30s).
@@ -95,11 +96,22 @@ func (p *Plan) Next(now time.Time) Call {
 		c := p.extra[0]
 		p.extra = p.extra[1:]
 		return c
-	case len(p.devices) == 0:
+	}
+	// Poll the next device with known properties (without identifiers
+	// the read is a 400; a 2019-09-30 gateway has no TSL to name them).
+	var d PlanDevice
+	found := false
+	for range p.devices {
+		d = p.devices[p.next%len(p.devices)]
+		p.next++
+		if len(d.Properties) > 0 {
+			found = true
+			break
+		}
+	}
+	if !found {
 		return Call{}
 	}
-	d := p.devices[p.next%len(p.devices)]
-	p.next++
 	ids := d.Properties
 	if len(ids) > 100 {
 		ids = ids[:100]

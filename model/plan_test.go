@@ -71,6 +71,14 @@ func TestPlanFailures(t *testing.T) {
 	if c = p.Next(t0); c.Kind != CallNone {
 		t.Fatalf("nothing to poll: %v", c.Kind)
 	}
+	c = p.Next(t0.Add(time.Minute))
+	p.Done(c, []PlanDevice{{DeviceName: "no-tsl"}, {DeviceName: "x", Properties: []string{"p"}}}, false)
+	p.Next(t0.Add(time.Minute)) // watch
+	for range 3 {
+		if c = p.Next(t0.Add(time.Minute)); c.DeviceName != "x" {
+			t.Fatalf("polled %q, a device without known properties", c.DeviceName)
+		}
+	}
 	if CallBurst.String() != "burst" || CallKind(99).String() != "unknown" {
 		t.Fatal("String")
 	}

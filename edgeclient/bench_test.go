@@ -1,0 +1,121 @@
+package edgeclient
+
+import (
+	"encoding/json"
+	"io"
+	"net/http"
+	"testing"
+	"time"
+
+	"edgetop/edgeclient/edgesim"
+)
+
+// benchSetup starts a simulated gateway and a logged-in client whose records
+// go to a drained ChanObserver, as in the dashboard.
+func benchSetup(b *testing.B) (*edgesim.Server, *Client, func()) {
+	s, err := edgesim.New(edgesim.Options{Seed: 1})
+	if err != nil {
+		b.Fatal(err)
+	}
+	obs := NewChanObserver(1024)
+	done := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-obs.C():
+			case <-done:
+				return
+			}
+		}
+	}()
+	c, err := New(Config{Gateway: s.URL, User: simUser, Password: simPass, CAPEM: s.CertPEM(), Observer: obs, MaxConnsPerHost: 8})
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := c.CreateAuthCookie(b.Context()); err != nil {
+		b.Fatal(err)
+	}
+	return s, c, func() { close(done); _ = c.Close(b.Context()); _ = s.Close() }
+}
+
+// bareGet is a plain net/http request doing the same work as the client
+// call: the cookie header, the whole body read, the typed decode.
+func bareGet(b *testing.B, hc *http.Client, url, cookie string) {
+	req, err := http.NewRequestWithContext(b.Context(), http.MethodGet, url, nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	req.Header.Set("Cookie", cookie)
+	req.Header.Set("Accept", "application/json")
+	resp, err := hc.Do(req)
+	if err != nil {
+		b.Fatal(err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil || resp.StatusCode != 200 {
+		b.Fatalf("%d %v", resp.StatusCode, err)
+	}
+	var env struct{ Data Properties }
+	if err := json.Unmarshal(body, &env); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// bareClient is an http.Client with the client's own transport settings
+// (same TLS trust, keep-alive and connection cap).
+func bareClient(b *testing.B, s *edgesim.Server) *http.Client {
+	cfg := Config{CAPEM: s.CertPEM()}
+	tc, err := cfg.tlsConfig("127.0.0.1")
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &http.Client{Transport: &http.Transport{TLSClientConfig: tc, MaxConnsPerHost: 8, MaxIdleConnsPerHost: 8, MaxIdleConns: 8, IdleConnTimeout: 90 * time.Second}}
+}
+
+func BenchmarkClientGetProperties(b *testing.B) {
+	_, c, stop := benchSetup(b)
+	defer stop()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := c.GetThingProperties(b.Context(), simPK, simDev, "LightSwitch"); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkBareGetProperties(b *testing.B) {
+	s, c, stop := benchSetup(b)
+	defer stop()
+	hc := bareClient(b, s)
+	url := s.URL + c.devicePath(simPK, simDev, "properties") + "?identifiers=LightSwitch"
+	cookie := "token=" + c.token
+	b.ReportAllocs()
+	for b.Loop() {
+		bareGet(b, hc, url, cookie)
+	}
+}
+
+// BenchmarkGetPropertiesRatio interleaves the two so that both see the same
+// machine state, and reports client/bare as "ratio" (target ≤ 1.15).
+func BenchmarkGetPropertiesRatio(b *testing.B) {
+	s, c, stop := benchSetup(b)
+	defer stop()
+	hc := bareClient(b, s)
+	url := s.URL + c.devicePath(simPK, simDev, "properties") + "?identifiers=LightSwitch"
+	cookie := "token=" + c.token
+	var tc, tb time.Duration
+	for b.Loop() {
+		t0 := time.Now()
+		if _, err := c.GetThingProperties(b.Context(), simPK, simDev, "LightSwitch"); err != nil {
+			b.Fatal(err)
+		}
+		t1 := time.Now()
+		bareGet(b, hc, url, cookie)
+		tb += time.Since(t1)
+		tc += t1.Sub(t0)
+	}
+	b.ReportMetric(float64(tc)/float64(tb), "ratio")
+	b.ReportMetric(float64(tc.Nanoseconds())/float64(b.N), "client-ns/op")
+	b.ReportMetric(float64(tb.Nanoseconds())/float64(b.N), "bare-ns/op")
+}

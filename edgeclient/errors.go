@@ -1,0 +1,147 @@
+package edgeclient
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"strconv"
+	"strings"
+	"syscall"
+
+	"edgetop/model"
+)
+
+// APIError is a non-2xx answer from the gateway (or a 2019-09-30 body whose
+// numeric Code says failure). Both versions' Codes are unified: the
+// 2020-04-30 string Code as is ("InvalidParameter"), the 2019-09-30 numeric
+// Code as decimal text ("400").
+type APIError struct {
+	// Status is the HTTP status.
+	Status int
+	// Code and Message are the body's Code and Message, when it had them.
+	Code, Message string
+	// Operation is the edge API operation, e.g. "SetThingProperties".
+	Operation string
+	// RecordID is the ID of the record of the exchange that failed.
+	RecordID uint64
+}
+
+// Error describes the failure in one line.
+func (e *APIError) Error() string {
+	var b strings.Builder
+	b.WriteString("edgeclient: ")
+	b.WriteString(e.Operation)
+	b.WriteString(": HTTP ")
+	b.WriteString(strconv.Itoa(e.Status))
+	if e.Code != "" && e.Code != strconv.Itoa(e.Status) {
+		b.WriteString(" ")
+		b.WriteString(e.Code)
+	}
+	if e.Message != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Message)
+	}
+	return b.String()
+}
+
+// NetError is a call that got no usable HTTP answer: the connection was
+// refused, timed out, failed TLS verification, was reset, or the body was
+// malformed or over the cap.
+type NetError struct {
+	// Operation is the edge API operation.
+	Operation string
+	// Kind classifies the failure (refused, timeout, tls, reset, ...).
+	Kind model.ErrKind
+	// RecordID is the ID of the record of the failed exchange.
+	RecordID uint64
+	// Err is the underlying error.
+	Err error
+}
+
+// Error describes the failure in one line.
+func (e *NetError) Error() string {
+	return fmt.Sprintf("edgeclient: %s: %s: %v", e.Operation, e.Kind, e.Err)
+}
+
+// Unwrap returns the underlying error.
+func (e *NetError) Unwrap() error { return e.Err }
+
+// UnsupportedError is returned, without any request, for an operation the
+// configured API version does not have (SearchThings, GetTSL and the scene
+// operations exist only in 2020-04-30).
+type UnsupportedError struct {
+	Operation, APIVersion string
+}
+
+// Error names the operation and version.
+func (e *UnsupportedError) Error() string {
+	return fmt.Sprintf("edgeclient: %s is not part of API %s", e.Operation, e.APIVersion)
+}
+
+// ErrClosed is returned by calls made after Close.
+var ErrClosed = errors.New("edgeclient: client closed")
+
+// errBodyTooLarge marks a response body over Config.MaxBodyBytes.
+var errBodyTooLarge = errors.New("response body over the size cap")
+
+// errBodyEnded marks a response body cut short by the connection.
+var errBodyEnded = errors.New("response body ended early")
+
+// errMalformed marks a 2xx body that could not be decoded.
+var errMalformed = errors.New("malformed response body")
+
+// PinError is a TLS handshake whose certificate did not match Config.Pin.
+type PinError struct {
+	Want, Got string
+}
+
+// Error shows both fingerprints.
+func (e *PinError) Error() string {
+	return "certificate pin mismatch: want " + e.Want + ", got " + e.Got
+}
+
+// classify names the kind of a transport error. parentErr is the caller's
+// context error (to tell a cancelled call from a per-attempt timeout).
+func classify(err error, parentErr error) model.ErrKind {
+	var pinErr *PinError
+	var uaErr x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invErr x509.CertificateInvalidError
+	var verErr *tls.CertificateVerificationError
+	var recErr tls.RecordHeaderError
+	var alertErr tls.AlertError
+	var dnsErr *net.DNSError
+	var netErr net.Error
+	switch {
+	case errors.Is(err, errBodyTooLarge), errors.Is(err, errBodyEnded):
+		return model.ErrTruncated
+	case errors.Is(err, errMalformed):
+		return model.ErrMalformed
+	case errors.Is(parentErr, context.Canceled):
+		return model.ErrCanceled
+	case errors.Is(parentErr, context.DeadlineExceeded), errors.Is(err, context.DeadlineExceeded):
+		return model.ErrTimeout
+	case errors.Is(err, context.Canceled):
+		return model.ErrCanceled
+	case errors.As(err, &pinErr), errors.As(err, &uaErr), errors.As(err, &hostErr),
+		errors.As(err, &invErr), errors.As(err, &verErr), errors.As(err, &recErr),
+		errors.As(err, &alertErr):
+		return model.ErrTLS
+	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EHOSTUNREACH),
+		errors.Is(err, syscall.ENETUNREACH), errors.As(err, &dnsErr):
+		return model.ErrRefused
+	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
+		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed):
+		return model.ErrReset
+	case errors.As(err, &netErr) && netErr.Timeout():
+		return model.ErrTimeout
+	}
+	if s := err.Error(); strings.Contains(s, "tls:") || strings.Contains(s, "x509:") {
+		return model.ErrTLS
+	}
+	return model.ErrOther
+}

@@ -1,0 +1,140 @@
+package edgeclient
+
+import (
+	"net/url"
+	"strings"
+)
+
+// The operation names used in records, one per edge API operation.
+const (
+	OpCreateAuthCookie   = "CreateAuthCookie"
+	OpDeleteAuthCookie   = "DeleteAuthCookie"
+	OpListThings         = "ListThings"
+	OpSearchThings       = "SearchThings"
+	OpGetThingProperties = "GetThingProperties"
+	OpSetThingProperties = "SetThingProperties"
+	OpCallThingServices  = "CallThingServices"
+	OpBulkActions        = "BulkActions" // the action is in the body: see the four below
+	OpBulkGetProperties  = "BulkActions.GetProperties"
+	OpBulkSetProperties  = "BulkActions.SetProperties"
+	OpBulkCallServices   = "BulkActions.CallServices"
+	OpBulkWatch          = "BulkActions.Watch"
+	OpGetTSL             = "GetTSL"
+	OpInvokeFunction     = "InvokeFunction"
+	OpListScenes         = "ListScenes"
+	OpEnableScene        = "EnableScene"
+	OpDisableScene       = "DisableScene"
+	OpUnknown            = "Unknown"
+)
+
+// Versions of the edge API.
+const (
+	Version2020 = "2020-04-30"
+	Version2019 = "2019-09-30"
+)
+
+// OperationFor maps an HTTP method and request path (query allowed, double
+// slashes tolerated, version prefix optional) to the edge API operation and
+// the device it names. BulkActions is returned without its action, which is
+// in the request body. Unmapped requests give OpUnknown. It is pure and safe
+// for concurrent use.
+func OperationFor(method, path string) (op, productKey, deviceName string) {
+	rawQuery := ""
+	if i := strings.IndexByte(path, '?'); i >= 0 {
+		path, rawQuery = path[:i], path[i+1:]
+	}
+	var segs [6]string
+	n := 0
+	for _, s := range strings.Split(path, "/") {
+		if s == "" {
+			continue
+		}
+		if n == len(segs) {
+			return OpUnknown, "", ""
+		}
+		if u, err := url.PathUnescape(s); err == nil {
+			s = u
+		}
+		segs[n] = s
+		n++
+	}
+	p := segs[:n]
+	if len(p) > 0 && (p[0] == Version2020 || p[0] == Version2019) {
+		p = p[1:]
+	}
+	method = strings.ToUpper(method)
+	if len(p) == 0 {
+		return OpUnknown, "", ""
+	}
+	switch p[0] {
+	case "auth":
+		return authOp(method, p)
+	case "things":
+		return thingsOp(method, p, rawQuery)
+	case "tsls":
+		if method == "GET" && len(p) == 2 {
+			return OpGetTSL, p[1], ""
+		}
+	case "functions":
+		if method == "POST" && len(p) == 3 && p[2] == "invocations" {
+			return OpInvokeFunction, "", ""
+		}
+	case "scenes":
+		return scenesOp(method, p)
+	}
+	return OpUnknown, "", ""
+}
+
+func authOp(method string, p []string) (string, string, string) {
+	if len(p) < 2 || p[1] != "cookies" {
+		return OpUnknown, "", ""
+	}
+	switch {
+	case method == "POST" && len(p) == 2:
+		return OpCreateAuthCookie, "", ""
+	case method == "DELETE" && len(p) == 3:
+		return OpDeleteAuthCookie, "", ""
+	}
+	return OpUnknown, "", ""
+}
+
+func thingsOp(method string, p []string, rawQuery string) (string, string, string) {
+	switch {
+	case len(p) == 1 && method == "GET":
+		q, _ := url.ParseQuery(rawQuery)
+		return OpListThings, queryFold(q, "productkey"), queryFold(q, "devicename")
+	case len(p) == 2 && p[1] == "search" && method == "POST":
+		return OpSearchThings, "", ""
+	case len(p) == 2 && p[1] == "bulk" && method == "POST":
+		return OpBulkActions, "", ""
+	case len(p) == 4 && p[3] == "properties" && method == "GET":
+		return OpGetThingProperties, p[1], p[2]
+	case len(p) == 4 && p[3] == "properties" && method == "POST":
+		return OpSetThingProperties, p[1], p[2]
+	case len(p) == 4 && p[3] == "services" && method == "POST":
+		return OpCallThingServices, p[1], p[2]
+	}
+	return OpUnknown, "", ""
+}
+
+func scenesOp(method string, p []string) (string, string, string) {
+	switch {
+	case len(p) == 1 && method == "GET":
+		return OpListScenes, "", ""
+	case len(p) == 3 && method == "POST" && p[2] == "enable":
+		return OpEnableScene, "", ""
+	case len(p) == 3 && method == "POST" && p[2] == "disable":
+		return OpDisableScene, "", ""
+	}
+	return OpUnknown, "", ""
+}
+
+// queryFold returns the first value of key, matched case-insensitively.
+func queryFold(q url.Values, key string) string {
+	for k, v := range q {
+		if strings.EqualFold(k, key) && len(v) > 0 {
+			return v[0]
+		}
+	}
+	return ""
+}

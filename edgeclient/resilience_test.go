@@ -1,0 +1,544 @@
+package edgeclient
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"edgetop/model"
+)
+
+func TestCookieExpiryManyCallersOneRenewal(t *testing.T) {
+	f := newFakeGW(t)
+	c, rec := newTestClient(t, f, Version2020, func(cfg *Config) { cfg.MaxConnsPerHost = 100 })
+	ctx := t.Context()
+	if _, err := c.ListThings(ctx, ThingFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	before := c.Auth()
+	f.expireAll()
+	// Hold every 401 until all 100 callers have sent the expired cookie, so
+	// that all of them meet 401 with the same token generation.
+	var arrived atomic.Int32
+	gate := make(chan struct{})
+	f.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if !strings.HasSuffix(r.URL.Path, "/properties") || f.cookieOK(r) {
+			return false
+		}
+		if arrived.Add(1) == 100 {
+			close(gate)
+		}
+		select {
+		case <-gate:
+		case <-r.Context().Done():
+		}
+		writeErr(w, Version2020, 401, "Unauthorized", "cookie expired")
+		return true
+	})
+	var wg sync.WaitGroup
+	errs := make(chan error, 100)
+	for range 100 {
+		wg.Go(func() {
+			if _, err := c.GetThingProperties(ctx, "pk", "dev", "LightSwitch"); err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+	if n := rec.count(OpCreateAuthCookie); n != 2 {
+		t.Errorf("CreateAuthCookie records = %d, want 2 (first use + one renewal)", n)
+	}
+	if n := f.creates.Load(); n != 2 {
+		t.Errorf("gateway saw %d CreateAuthCookie", n)
+	}
+	checkRenewals(t, rec, 100)
+	if after := c.Auth(); !after.Authenticated || after.User != testUser || !after.Expires.After(before.Expires) && !after.Expires.Equal(before.Expires) {
+		t.Errorf("auth %+v then %+v", before, after)
+	}
+}
+
+// checkRenewals checks that want callers met 401, each marked renewed, and
+// each retried once linked to its 401.
+func checkRenewals(t *testing.T, rec *recorder, want int) {
+	t.Helper()
+	renewed, retried := 0, 0
+	for _, r := range rec.all() {
+		if r.Status == 401 {
+			if r.Action.Kind != model.ActionRenewed {
+				t.Errorf("401 record action %+v", r.Action)
+			}
+			renewed++
+		}
+		if r.Link == model.LinkRenewal {
+			if r.Attempt != 2 || r.Parent == 0 || r.Status != 200 {
+				t.Errorf("renewal retry %+v", r)
+			}
+			retried++
+		}
+	}
+	if renewed != want || retried != want {
+		t.Errorf("401 records = %d, renewal retries = %d, want %d each", renewed, retried, want)
+	}
+}
+
+func TestRenewAheadOfMaxAge(t *testing.T) {
+	f := newFakeGW(t)
+	f.maxAge = 3600
+	c, rec := newTestClient(t, f, Version2020, nil)
+	now := time.Now()
+	c.now = func() time.Time { return now }
+	ctx := t.Context()
+	if _, err := c.ListScenes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(3600*time.Second - 30*time.Second) // inside the renewal margin
+	if _, err := c.ListScenes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := rec.count(OpCreateAuthCookie); n != 2 {
+		t.Errorf("CreateAuthCookie = %d, want 2 (renewed ahead of Max-Age)", n)
+	}
+	for _, r := range rec.all() {
+		if r.Status == 401 {
+			t.Errorf("a 401 happened: %+v", r)
+		}
+	}
+	// With early renewal off the same moment still uses the old cookie.
+	c.cfg.RenewBefore = -1
+	if err := c.CreateAuthCookie(ctx); err != nil {
+		t.Fatal(err)
+	}
+	now = now.Add(2 * time.Hour) // past Max-Age by the client's clock
+	if _, err := c.ListScenes(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := rec.count(OpCreateAuthCookie); n != 3 {
+		t.Errorf("CreateAuthCookie = %d, want 3 (no time-based renewal)", n)
+	}
+}
+
+func TestCloseDeletesCookieBothForms(t *testing.T) {
+	for _, v := range []string{Version2020, Version2019} {
+		f := newFakeGW(t)
+		c, rec := newTestClient(t, f, v, nil)
+		if err := c.CreateAuthCookie(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		if err := c.Close(t.Context()); err != nil {
+			t.Fatalf("%s: Close: %v", v, err)
+		}
+		f.mu.Lock()
+		forms := strings.Join(f.deleteWith, ",")
+		f.mu.Unlock()
+		if forms != "cookie,basic" {
+			t.Errorf("%s: delete sent %q", v, forms)
+		}
+		last := rec.all()[len(rec.all())-1]
+		if last.Operation != OpDeleteAuthCookie || last.Status != 200 || !strings.Contains(last.Path, "******") {
+			t.Errorf("%s: delete record %+v", v, last)
+		}
+		if c.Auth().Authenticated {
+			t.Error("still authenticated after Close")
+		}
+	}
+}
+
+// statusFault answers the first n matching requests with status (and a
+// Retry-After when ra != "").
+func statusFault(n int32, status int, ra string, match string) func(w http.ResponseWriter, r *http.Request) bool {
+	var seen atomic.Int32
+	return func(w http.ResponseWriter, r *http.Request) bool {
+		if !strings.Contains(r.URL.Path, match) || seen.Add(1) > n {
+			return false
+		}
+		if ra != "" {
+			w.Header().Set("Retry-After", ra)
+		}
+		writeErr(w, versionOf(r.URL.Path), status, http.StatusText(status), "injected")
+		return true
+	}
+}
+
+func TestBackoff503HonoursRetryAfter(t *testing.T) {
+	f := newFakeGW(t)
+	c, rec := newTestClient(t, f, Version2020, nil)
+	f.setFault(statusFault(2, 503, "1", "/properties"))
+	if _, err := c.GetThingProperties(t.Context(), "pk", "dev", "LightSwitch"); err != nil {
+		t.Fatal(err)
+	}
+	var chain []model.Record
+	for _, r := range rec.all() {
+		if r.Operation == OpGetThingProperties {
+			chain = append(chain, r)
+		}
+	}
+	if len(chain) != 3 || chain[2].Status != 200 {
+		t.Fatalf("records %+v", chain)
+	}
+	for i, r := range chain[:2] {
+		if r.Status != 503 || r.Action.Kind != model.ActionBackoff || r.Action.Delay != fastRetry.MaxRetryAfter ||
+			!strings.Contains(r.Action.Detail, "Retry-After") || r.APICode != "Service Unavailable" {
+			t.Errorf("503 record %d: %+v", i, r)
+		}
+		if chain[i+1].Parent != r.ID || chain[i+1].Link != model.LinkRetry || chain[i+1].Attempt != i+2 {
+			t.Errorf("retry %d not linked: %+v", i, chain[i+1])
+		}
+	}
+}
+
+func TestBackoff503GivesUp(t *testing.T) {
+	f := newFakeGW(t)
+	c, rec := newTestClient(t, f, Version2020, nil)
+	f.setFault(statusFault(100, 503, "", "/scenes"))
+	_, err := c.ListScenes(t.Context())
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status != 503 {
+		t.Fatalf("err = %v", err)
+	}
+	recs := rec.all()
+	last := recs[len(recs)-1]
+	if rec.count(OpListScenes) != 4 || last.Action.Kind != model.ActionGaveUp || last.Attempt != 4 || last.ID != ae.RecordID {
+		t.Errorf("last %+v (count %d)", last, rec.count(OpListScenes))
+	}
+}
+
+func TestBackoff421LowersConcurrency(t *testing.T) {
+	f := newFakeGW(t)
+	c, rec := newTestClient(t, f, Version2020, func(cfg *Config) { cfg.MaxConnsPerHost = 8 })
+	f.setFault(statusFault(2, http.StatusMisdirectedRequest, "", "/scenes"))
+	if _, err := c.ListScenes(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if got := c.Concurrency(); got != 2 {
+		t.Errorf("concurrency after two 421 = %d, want 2", got)
+	}
+	n421 := 0
+	for _, r := range rec.all() {
+		if r.Status == 421 {
+			n421++
+			if r.Action.Kind != model.ActionBackoff || r.Action.Delay <= 0 || !strings.Contains(r.Action.Detail, "concurrency lowered") {
+				t.Errorf("421 record %+v", r)
+			}
+		}
+	}
+	if n421 != 2 {
+		t.Errorf("421 records = %d", n421)
+	}
+	// Slowly restored: RestoreAfter (20) successes per step.
+	for range 20 {
+		if _, err := c.ListScenes(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := c.Concurrency(); got != 3 {
+		t.Errorf("concurrency after 20 successes = %d, want 3", got)
+	}
+}
+
+func TestRedirectHopsObserved(t *testing.T) {
+	f := newFakeGW(t)
+	c, rec := newTestClient(t, f, Version2020, nil)
+	f.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		switch {
+		case r.URL.Path == "/2020-04-30/things/bulk" && r.URL.RawQuery == "":
+			http.Redirect(w, r, "/legacy/bulk", http.StatusFound)
+		case r.URL.Path == "/legacy/bulk":
+			http.Redirect(w, r, "/2020-04-30/things/bulk?hop=2", http.StatusTemporaryRedirect)
+		default:
+			return false
+		}
+		return true
+	})
+	res, err := c.BulkSetProperties(t.Context(), []PropertyUpdate{{ProductKey: "pk", DeviceName: "d", Properties: map[string]any{"a": 1}}})
+	if err != nil || len(res.Results) != 1 {
+		t.Fatalf("BulkSetProperties = %+v, %v", res, err)
+	}
+	var chain []model.Record
+	for _, r := range rec.all() {
+		if r.Operation == OpBulkSetProperties {
+			chain = append(chain, r)
+		}
+	}
+	if len(chain) != 3 {
+		t.Fatalf("want 3 records (2 hops + final), got %d", len(chain))
+	}
+	wantPaths := []string{"/2020-04-30/things/bulk", "/legacy/bulk", "/2020-04-30/things/bulk?hop=2"}
+	for i, r := range chain {
+		if r.Path != wantPaths[i] || r.Method != "POST" || r.BytesOut == 0 || r.Attempt != 1 {
+			t.Errorf("hop %d: %+v", i, r)
+		}
+		if i < 2 && (r.Action.Kind != model.ActionRedirect || r.Status/100 != 3) {
+			t.Errorf("hop %d action %+v", i, r.Action)
+		}
+		if i > 0 && (r.Parent != chain[i-1].ID || r.Link != model.LinkRedirect) {
+			t.Errorf("hop %d not linked: %+v", i, r)
+		}
+	}
+}
+
+func TestTooManyRedirects(t *testing.T) {
+	f := newFakeGW(t)
+	c, rec := newTestClient(t, f, Version2020, nil)
+	f.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method == "GET" && strings.Contains(r.URL.Path, "/scenes") {
+			http.Redirect(w, r, r.URL.Path+"x", http.StatusFound)
+			return true
+		}
+		return false
+	})
+	_, err := c.ListScenes(t.Context())
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status != 302 {
+		t.Fatalf("err = %v", err)
+	}
+	recs := rec.all()
+	if n := rec.count(OpListScenes); n != 6 || recs[len(recs)-1].Action.Kind != model.ActionGaveUp {
+		t.Errorf("records = %d, last %+v", n, recs[len(recs)-1].Action)
+	}
+}
+
+func TestFailedSetNotRetried(t *testing.T) {
+	f := newFakeGW(t)
+	c, rec := newTestClient(t, f, Version2020, nil)
+	f.setFault(statusFault(100, 500, "", "/properties"))
+	_, err := c.SetThingProperties(t.Context(), "pk", "dev", map[string]any{"a": 1})
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status != 500 || ae.Operation != OpSetThingProperties {
+		t.Fatalf("err = %v", err)
+	}
+	if n := rec.count(OpSetThingProperties); n != 1 {
+		t.Errorf("Set records = %d, want 1 (no retry)", n)
+	}
+	for _, call := range []func() error{
+		func() error { _, err := c.CallThingServices(t.Context(), "pk", "dev", nil); return err },
+		func() error { _, err := c.BulkSetProperties(t.Context(), nil); return err },
+		func() error { _, err := c.BulkCallServices(t.Context(), nil); return err },
+		func() error { _, err := c.InvokeFunction(t.Context(), "service:a:function:b", nil); return err },
+		func() error { return c.EnableScene(t.Context(), "x") },
+		func() error { return c.DisableScene(t.Context(), "x") },
+	} {
+		f.setFault(statusFault(100, 500, "", "/"))
+		before := len(rec.all())
+		if err := call(); !errors.As(err, &ae) || ae.Status != 500 {
+			t.Errorf("err = %v", err)
+		}
+		if n := len(rec.all()) - before; n != 1 {
+			t.Errorf("%s: %d records, want 1", ae.Operation, n)
+		}
+	}
+	// A read gets one retry on 500 (ReadAttempts500 = 2).
+	f.setFault(statusFault(1, 500, "", "/properties"))
+	if _, err := c.GetThingProperties(t.Context(), "pk", "dev", "a"); err != nil {
+		t.Errorf("read after one 500: %v", err)
+	}
+}
+
+func TestBodyCapTruncated(t *testing.T) {
+	f := newFakeGW(t)
+	c, rec := newTestClient(t, f, Version2020, func(cfg *Config) { cfg.MaxBodyBytes = 100 })
+	f.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if strings.HasSuffix(r.URL.Path, "/scenes") {
+			io.WriteString(w, `{"Data":{"Scenes":[`+strings.Repeat(`{"Id":"x","Name":"y"},`, 100)+`{}]}}`)
+			return true
+		}
+		return false
+	})
+	_, err := c.ListScenes(t.Context())
+	var ne *NetError
+	if !errors.As(err, &ne) || ne.Kind != model.ErrTruncated {
+		t.Fatalf("err = %v", err)
+	}
+	last := rec.all()[len(rec.all())-1]
+	if last.Err == nil || last.Err.Kind != model.ErrTruncated || !last.ResponseBody.Truncated || last.Status != 200 || rec.count(OpListScenes) != 1 {
+		t.Errorf("record %+v", last)
+	}
+}
+
+func TestMalformedBody(t *testing.T) {
+	f := newFakeGW(t)
+	c, rec := newTestClient(t, f, Version2020, nil)
+	f.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if strings.HasSuffix(r.URL.Path, "/things") {
+			io.WriteString(w, `{"Data":{"Things":[{"ProductKey":`)
+			return true
+		}
+		return false
+	})
+	_, err := c.ListThings(t.Context(), ThingFilter{})
+	var ne *NetError
+	if !errors.As(err, &ne) || ne.Kind != model.ErrMalformed {
+		t.Fatalf("err = %v", err)
+	}
+	if last := rec.all()[len(rec.all())-1]; last.Err == nil || last.Err.Kind != model.ErrMalformed {
+		t.Errorf("record %+v", last)
+	}
+}
+
+func TestDeadGatewayRefused(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	rec := &recorder{}
+	c, err := New(Config{Gateway: "https://" + addr, User: "u", Password: "p", Observer: rec,
+		Retry: RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ListThings(t.Context(), ThingFilter{})
+	var ne *NetError
+	if !errors.As(err, &ne) || ne.Kind != model.ErrRefused || ne.Operation != OpCreateAuthCookie {
+		t.Fatalf("err = %v", err)
+	}
+	recs := rec.all()
+	if len(recs) != 2 || recs[0].Action.Kind != model.ActionBackoff || recs[1].Action.Kind != model.ActionGaveUp ||
+		recs[1].Err.Kind != model.ErrRefused || recs[1].Status != 0 {
+		t.Errorf("records %+v", recs)
+	}
+}
+
+func TestStalledGatewayTimesOut(t *testing.T) {
+	f := newFakeGW(t)
+	c, rec := newTestClient(t, f, Version2020, func(cfg *Config) {
+		cfg.Timeout = 50 * time.Millisecond
+		cfg.Retry.MaxAttempts = 1
+	})
+	release := make(chan struct{})
+	defer close(release)
+	f.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if strings.HasSuffix(r.URL.Path, "/scenes") {
+			select {
+			case <-release:
+			case <-r.Context().Done():
+				// A stalled gateway answers nothing: without this the
+				// server would still write an implicit 200, which the
+				// client may read as the attempt times out.
+				panic(http.ErrAbortHandler)
+			}
+			return true
+		}
+		return false
+	})
+	_, err := c.ListScenes(t.Context())
+	var ne *NetError
+	if !errors.As(err, &ne) || ne.Kind != model.ErrTimeout {
+		for _, r := range rec.all() {
+			t.Logf("%d %s %s %d %v %+v %v", r.ID, r.Operation, r.Path, r.Status, r.Duration, r.Action, r.Err)
+		}
+		t.Fatalf("err = %v", err)
+	}
+	// The caller's own cancellation is "canceled", not a timeout.
+	ctx, cancel := context.WithCancel(t.Context())
+	go func() { time.Sleep(20 * time.Millisecond); cancel() }()
+	c2, _ := newTestClient(t, f, Version2020, nil)
+	_, err = c2.ListScenes(ctx)
+	if !errors.As(err, &ne) || ne.Kind != model.ErrCanceled {
+		t.Fatalf("cancelled: err = %v", err)
+	}
+	_ = rec
+}
+
+func TestChanObserverNeverBlocks(t *testing.T) {
+	o := NewChanObserver(2)
+	for i := range 5 {
+		o.Observe(model.Record{ID: uint64(i + 1)})
+	}
+	if o.Dropped() != 3 || len(o.C()) != 2 {
+		t.Errorf("dropped %d, queued %d", o.Dropped(), len(o.C()))
+	}
+	if r := <-o.C(); r.ID != 1 {
+		t.Errorf("first = %d", r.ID)
+	}
+}
+
+func TestLimiterCancelWhileWaiting(t *testing.T) {
+	l := newLimiter(1, 1)
+	if err := l.acquire(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	done := make(chan error)
+	go func() { done <- l.acquire(ctx) }()
+	cancel()
+	if err := <-done; !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
+	}
+	l.release(true)
+	if err := l.acquire(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	l.release(true)
+}
+
+func TestRenewalFailureGivesUp(t *testing.T) {
+	f := newFakeGW(t)
+	c, rec := newTestClient(t, f, Version2020, nil)
+	if _, err := c.ListScenes(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	f.expireAll()
+	f.mu.Lock()
+	f.pass = "changedPassw0rd" // the console password changed meanwhile
+	f.mu.Unlock()
+	_, err := c.ListScenes(t.Context())
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status != 401 || ae.Operation != OpCreateAuthCookie {
+		t.Fatalf("err = %v", err)
+	}
+	recs := rec.all()
+	last := recs[len(recs)-1]
+	if last.Operation != OpListScenes || last.Status != 401 || last.Action.Kind != model.ActionGaveUp {
+		t.Errorf("last record %+v", last)
+	}
+}
+
+func TestTokenInRedirectIsMasked(t *testing.T) {
+	f := newFakeGW(t)
+	c, rec := newTestClient(t, f, Version2019, nil)
+	f.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method == http.MethodDelete && r.URL.RawQuery == "" {
+			w.Header().Set("X-Echo", r.Header.Get("Cookie")+" "+r.Header.Get("Authorization"))
+			http.Redirect(w, r, r.URL.Path+"?hop=1", http.StatusTemporaryRedirect)
+			return true
+		}
+		return false
+	})
+	if err := c.CreateAuthCookie(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if err := c.DeleteAuthCookie(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if n := rec.count(OpDeleteAuthCookie); n != 2 {
+		t.Errorf("delete records = %d, want 2", n)
+	}
+	rec.checkNoSecrets(t, f.secrets()) // Location, X-Echo, paths and details included
+}
+
+func TestCancelledBeforeStartMakesNoRecord(t *testing.T) {
+	f := newFakeGW(t)
+	c, rec := newTestClient(t, f, Version2020, nil)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	_, err := c.ListThings(ctx, ThingFilter{})
+	var ne *NetError
+	if !errors.As(err, &ne) || ne.Kind != model.ErrCanceled || !errors.Is(err, context.Canceled) {
+		t.Fatalf("err = %v", err)
+	}
+	if n := len(rec.all()); n != 0 {
+		t.Errorf("records = %d", n)
+	}
+}

@@ -1,0 +1,292 @@
+// Command edgetop is a terminal dashboard for the edge HTTP API of Link IoT
+// Edge gateways. This file parses the command line and wires the packages
+// together; the work happens in ui, edgeclient, edgeclient/edgesim and model.
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"charm.land/lipgloss/v2"
+	"github.com/alecthomas/kong"
+	"golang.org/x/term"
+
+	"edgetop/assets"
+	"edgetop/edgeclient"
+	"edgetop/edgeclient/edgesim"
+	"edgetop/model"
+	"edgetop/ui"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+const description = `A terminal dashboard for the edge HTTP API of Link IoT Edge gateways.
+
+Examples:
+  edgetop                                   dashboard on the built-in simulated gateway
+  edgetop --gateway https://10.0.0.2:9999 --user admin --ca-file ca.x509.pem
+  edgetop --plain --duration 30s            one line per exchange, stop after 30s
+  edgetop sim --listen 127.0.0.1:9999       the simulated gateway alone, for curl
+  edgetop codes                             the edge API status table
+  edgetop explain 421                       one status code, or an API error Code
+
+The dashboard's flags (--gateway, --user, TLS, --plain, --duration, ...): edgetop dash --help`
+
+// cli is the whole command line. Flags also come from EDGETOP_* variables.
+type cli struct {
+	Version kong.VersionFlag `help:"Print the version and exit."`
+
+	Dash    dashCmd    `cmd:"" default:"withargs" help:"The dashboard (default). Example: edgetop --gateway https://HOST:9999 --user admin"`
+	Sim     simCmd     `cmd:"" help:"Run the simulated gateway alone. Example: edgetop sim --listen 127.0.0.1:9999"`
+	Codes   codesCmd   `cmd:"" help:"Print the edge API status table. Example: edgetop codes"`
+	Explain explainCmd `cmd:"" help:"Explain a status code or an API error Code. Example: edgetop explain 421"`
+}
+
+type dashCmd struct {
+	Gateway      string        `env:"EDGETOP_GATEWAY" placeholder:"URL" help:"Gateway base URL, e.g. https://HOST:9999. Without it, edgetop starts the simulated gateway."`
+	User         string        `env:"EDGETOP_USER" default:"admin" help:"Edge gateway console user."`
+	PasswordFile string        `env:"EDGETOP_PASSWORD_FILE" type:"existingfile" placeholder:"FILE" help:"Read the password from FILE (else EDGETOP_PASSWORD, else a prompt)."`
+	APIVersion   string        `env:"EDGETOP_API_VERSION" default:"2020-04-30" enum:"2020-04-30,2019-09-30" help:"Edge API version: 2020-04-30 or 2019-09-30."`
+	CAFile       string        `env:"EDGETOP_CA_FILE" type:"existingfile" placeholder:"FILE" help:"Trust this CA (the gateway's ca.x509.pem)."`
+	Pin          string        `env:"EDGETOP_PIN" placeholder:"sha256:HEX" help:"Pin the gateway certificate by its SHA-256 fingerprint."`
+	Insecure     bool          `env:"EDGETOP_INSECURE" help:"Skip TLS verification (shown on screen)."`
+	Timeout      time.Duration `env:"EDGETOP_TIMEOUT" default:"10s" help:"Timeout of one HTTP attempt."`
+	MaxConns     int           `env:"EDGETOP_MAX_CONNS" default:"4" help:"Most open connections to the gateway."`
+	Ring         int           `env:"EDGETOP_RING" default:"100000" help:"Records kept in memory."`
+	Plain        bool          `env:"EDGETOP_PLAIN" help:"One line per exchange instead of the dashboard (automatic when stdout is not a terminal)."`
+	Duration     time.Duration `env:"EDGETOP_DURATION" help:"Stop after this long, e.g. 30s (0: run until q or Ctrl+C)."`
+}
+
+type simCmd struct {
+	Listen           string        `default:"127.0.0.1:9999" help:"Address to listen on."`
+	Seed             int64         `default:"1" help:"Seed of the simulated devices."`
+	CookieTTL        time.Duration `name:"cookie-max-age" default:"1h" help:"Lifetime of auth cookies."`
+	ConnLimit        int           `default:"32" help:"Open connections per client IP before 421 (negative: no limit)."`
+	Heartbeat        time.Duration `default:"5s" help:"Watch stream heartbeat interval."`
+	MaintenanceEvery time.Duration `placeholder:"DUR" help:"Start a maintenance window (503) this often."`
+	MaintenanceFor   time.Duration `placeholder:"DUR" help:"Length of each maintenance window."`
+	User             []string      `sep:"none" placeholder:"NAME:PASS[:DENY+DENY]" help:"A console user (repeatable; default admin:admin1234 and viewer:viewer1234, who may not change state)."`
+	Fault            []string      `sep:"none" placeholder:"SPEC" help:"Inject a fault, e.g. op=SetThingProperties,code=500,rate=0.2 (repeatable)."`
+	CertOut          string        `default:"edgesim-cert.pem" placeholder:"FILE" help:"Where to write the certificate PEM."`
+}
+
+// Run serves the simulated gateway until interrupted.
+func (s simCmd) Run(ctx context.Context) error {
+	opts := edgesim.Options{Listen: s.Listen, Seed: s.Seed, CookieMaxAge: s.CookieTTL, ConnLimit: s.ConnLimit,
+		Heartbeat: s.Heartbeat, MaintenanceEvery: s.MaintenanceEvery, MaintenanceFor: s.MaintenanceFor}
+	for _, spec := range s.Fault {
+		f, err := edgesim.ParseFault(spec)
+		if err != nil {
+			return usageError{err}
+		}
+		opts.Faults = append(opts.Faults, f)
+	}
+	for _, spec := range s.User {
+		u, err := edgesim.ParseUser(spec)
+		if err != nil {
+			return usageError{err}
+		}
+		opts.Users = append(opts.Users, u)
+	}
+	srv, err := edgesim.New(opts)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	if err := os.WriteFile(s.CertOut, srv.CertPEM(), 0o644); err != nil {
+		return fmt.Errorf("writing the certificate: %w", err)
+	}
+	pem, _ := filepath.Abs(s.CertOut)
+	users := opts.Users
+	if users == nil {
+		users = edgesim.DefaultUsers()
+	}
+	fmt.Printf("edgetop sim: simulated Link IoT Edge gateway\n  url:          %s\n", srv.URL)
+	for _, u := range users {
+		fmt.Printf("  console user: %s (password %s)\n", u.Name, u.Password)
+	}
+	fmt.Printf("  certificate:  %s\n  written to:   %s\n", srv.Fingerprint(), pem)
+	fmt.Printf("  try:          curl --cacert %s -u %s:%s -X POST %s/2020-04-30/auth/cookies -i\n", s.CertOut, users[0].Name, users[0].Password, srv.URL)
+	fmt.Println("Press Ctrl+C to stop.")
+	<-ctx.Done()
+	return nil
+}
+
+type codesCmd struct{}
+
+type explainCmd struct {
+	Code string `arg:"" help:"A status code (421) or an API error Code (InvalidParameter)."`
+}
+
+func main() {
+	var c cli
+	parser, err := kong.New(&c, kong.Name("edgetop"), kong.Description(description),
+		kong.Vars{"version": version}, kong.ConfigureHelp(kong.HelpOptions{Compact: true}))
+	if err != nil {
+		fail(1, err)
+	}
+	kctx, err := parser.Parse(os.Args[1:])
+	if err != nil {
+		fail(2, err)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	kctx.BindTo(ctx, (*context.Context)(nil))
+	if err := kctx.Run(); err != nil {
+		stop()
+		var ue usageError
+		if errors.As(err, &ue) {
+			fail(2, err)
+		}
+		fail(1, err)
+	}
+}
+
+// usageError marks an error caused by the user's input: exit status 2.
+type usageError struct{ error }
+
+func (e usageError) Unwrap() error { return e.error }
+
+func fail(code int, err error) {
+	fmt.Fprintf(os.Stderr, "edgetop: %v\n", err)
+	os.Exit(code)
+}
+
+// Run prints the status table.
+func (codesCmd) Run() error {
+	cat, _ := catalogs()
+	_, err := lipgloss.Fprint(os.Stdout, ui.RenderCodes(cat, printOptions()))
+	return err
+}
+
+// Run explains one code.
+func (e explainCmd) Run() error {
+	cat, codes := catalogs()
+	out, err := ui.RenderExplain(cat, codes, e.Code, printOptions())
+	if err != nil {
+		return usageError{err}
+	}
+	_, err = lipgloss.Fprint(os.Stdout, out)
+	return err
+}
+
+// catalogs parses the embedded status table and API Codes; they are part of
+// the binary, so a failure is a build bug, checked by a test.
+func catalogs() (*model.Catalog, *model.APICodes) {
+	cat, err := model.ParseCatalog(bytes.NewReader(assets.StatusCodes()))
+	if err != nil {
+		fail(1, fmt.Errorf("embedded status table: %w", err))
+	}
+	codes, err := model.ParseAPICodes(bytes.NewReader(assets.APICodes()))
+	if err != nil {
+		fail(1, fmt.Errorf("embedded API codes: %w", err))
+	}
+	return cat, codes
+}
+
+// printOptions: colour and glyphs on a terminal, plain text when piped;
+// NO_COLOR (any non-empty value) drops colour but keeps glyphs.
+func printOptions() ui.PrintOptions {
+	fd := int(os.Stdout.Fd())
+	if !term.IsTerminal(fd) {
+		return ui.PrintOptions{Theme: ui.NoColorTheme()}
+	}
+	w, _, _ := term.GetSize(fd)
+	o := ui.PrintOptions{Theme: ui.NoColorTheme(), Glyphs: true, Width: w}
+	if !ui.NoColorRequested(os.Getenv) {
+		o.Theme = ui.NewTheme(lipgloss.HasDarkBackground(os.Stdin, os.Stdout))
+	}
+	return o
+}
+
+// password finds the console password: EDGETOP_PASSWORD, --password-file,
+// or a prompt on the terminal. It is never taken from argv.
+func (d *dashCmd) password() (string, error) {
+	if p := os.Getenv("EDGETOP_PASSWORD"); p != "" {
+		return p, nil
+	}
+	if d.PasswordFile != "" {
+		b, err := os.ReadFile(d.PasswordFile)
+		if err != nil {
+			return "", usageError{fmt.Errorf("password file: %w", err)}
+		}
+		return strings.TrimRight(string(b), "\r\n"), nil
+	}
+	if !term.IsTerminal(int(os.Stdin.Fd())) {
+		return "", usageError{errors.New("no password: set EDGETOP_PASSWORD or --password-file")}
+	}
+	fmt.Fprintf(os.Stderr, "Password for %s at %s: ", d.User, d.Gateway)
+	b, err := term.ReadPassword(int(os.Stdin.Fd()))
+	fmt.Fprintln(os.Stderr)
+	return string(b), err
+}
+
+// Run starts the dashboard (or plain mode) against --gateway, or against
+// the built-in simulated gateway when none is given.
+func (d *dashCmd) Run(ctx context.Context) error {
+	cat, codes := catalogs()
+	obs := edgeclient.NewChanObserver(ui.ObserverBuffer)
+	cfg := edgeclient.Config{Gateway: d.Gateway, APIVersion: d.APIVersion, User: d.User, CAFile: d.CAFile,
+		Pin: d.Pin, Insecure: d.Insecure, Timeout: d.Timeout, MaxConnsPerHost: d.MaxConns, Observer: obs}
+	deps := ui.Deps{Observer: obs, Catalog: cat, APICodes: codes, Gateway: d.Gateway, APIVersion: d.APIVersion,
+		NoColor: ui.NoColorRequested(os.Getenv), RingCap: d.Ring, Duration: d.Duration}
+	if d.Gateway == "" {
+		sim, err := edgesim.New(edgesim.Options{Seed: 1, CookieMaxAge: ui.DemoCookieMaxAge})
+		if err != nil {
+			return fmt.Errorf("starting the simulated gateway: %w", err)
+		}
+		defer sim.Close()
+		cfg.Gateway, cfg.CAPEM, cfg.User, cfg.Password = sim.URL, sim.CertPEM(), "admin", "admin1234"
+		deps.Gateway, deps.Simulated, deps.Demo, deps.Sim = sim.URL, true, true, sim
+	} else {
+		if err := checkGateway(d.Gateway); err != nil {
+			return usageError{err}
+		}
+		pw, err := d.password()
+		if err != nil {
+			return err
+		}
+		cfg.Password = pw
+	}
+	client, err := edgeclient.New(cfg)
+	if err != nil {
+		return usageError{err}
+	}
+	deps.Client, deps.Insecure = client, client.Insecure()
+	if d.Plain || !term.IsTerminal(int(os.Stdout.Fd())) {
+		return ui.RunPlain(ctx, deps, os.Stdout)
+	}
+	if os.Getenv("DEBUG") != "" {
+		if f, err := tea.LogToFile("edgetop-debug.log", "edgetop"); err == nil {
+			defer f.Close()
+		}
+	}
+	return ui.Run(ctx, deps)
+}
+
+// checkGateway rejects a gateway address that cannot work: the edge API is
+// HTTPS only, at scheme://host[:port] with no path.
+func checkGateway(raw string) error {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return errors.New("gateway: not a URL; want https://HOST:9999")
+	}
+	if u.Scheme != "https" || u.Host == "" {
+		return fmt.Errorf("gateway %q: want https://HOST:9999 (the edge API is HTTPS only)", raw)
+	}
+	if u.User != nil {
+		return fmt.Errorf("gateway %q: put the user in --user and the password in EDGETOP_PASSWORD, not in the URL", u.Redacted())
+	}
+	return nil
+}

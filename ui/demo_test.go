@@ -1,0 +1,84 @@
+package ui
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"edgetop/edgeclient/edgesim"
+	"edgetop/model"
+)
+
+func TestDemoScript(t *testing.T) {
+	_, sim, _ := simDeps(t, edgesim.Options{Seed: 1})
+	a := newTestApp(t, func(d *Deps) { d.Client = &fakeAPI{}; d.Demo = true; d.Sim = sim })
+	devs := []model.PlanDevice{
+		{ProductKey: "pk", DeviceName: "Light04", Properties: []string{"p"}, Services: []string{"set", "toggle"}},
+		{ProductKey: "pk", DeviceName: "Door01", Properties: []string{"p"}, Services: []string{"get"}},
+	}
+	p := a.work.plan
+	p.Done(p.Next(t0), nil, false)  // auth
+	p.Done(p.Next(t0), devs, false) // list
+	p.Next(t0)                      // watch
+	if cmds := a.demoSteps(t0); len(cmds) != 0 {
+		t.Fatal("hooks at the start of the round")
+	}
+	cmds := a.demoSteps(t0.Add(25 * time.Second))
+	var steps []string
+	for _, c := range cmds {
+		m, ok := c().(demoDoneMsg)
+		if !ok {
+			t.Fatal("hook cmd did not report")
+		}
+		steps = append(steps, m.Step)
+	}
+	if len(steps) != 3 || !strings.Contains(steps[2], "503") {
+		t.Fatalf("hooks run: %v", steps)
+	}
+	var kinds []string
+	for range 8 {
+		c := p.Next(t0)
+		kinds = append(kinds, c.Kind.String()+":"+c.Method+c.Service+c.DeviceName)
+	}
+	// then the regular poll resumes
+	want := "service:toggleLight04,service:getDoor01,raw:GET,get:Light99,get:Light04,raw:DELETE,burst:Door01,get:Light04"
+	if got := strings.Join(kinds, ","); got != want {
+		t.Fatalf("demo calls %s, want %s", got, want)
+	}
+	sim.Faults().Maintenance(0)
+}
+
+// TestDemoViewerWriteIs403: in the demo a second client, logged in as the
+// simulator's read-only user, calls a service and gets a real 403; its
+// exchanges reach the same observer, and quitting closes it too.
+func TestDemoViewerWriteIs403(t *testing.T) {
+	d, sim, _ := simDeps(t, edgesim.Options{Seed: 1})
+	d.Demo = true
+	d = d.withDefaults()
+	if d.Viewer == nil {
+		t.Fatal("no viewer client in the demo")
+	}
+	var devs []model.PlanDevice
+	for _, dv := range sim.Devices() {
+		devs = append(devs, model.PlanDevice{ProductKey: dv.ProductKey, DeviceName: dv.DeviceName, Services: dv.Services})
+	}
+	viewerWrite(context.Background(), d.demoEnv(devs))
+	var statuses []int
+	for len(d.Observer.C()) > 0 {
+		r := <-d.Observer.C()
+		statuses = append(statuses, r.Status)
+		if r.ID <= demoViewerIDBase {
+			t.Errorf("viewer record #%d shares the main client's ID space", r.ID)
+		}
+	}
+	if len(statuses) != 2 || statuses[0] != 201 || statuses[1] != 403 {
+		t.Fatalf("viewer exchanges: %v, want [201 403]", statuses)
+	}
+	if err := d.closeClients(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if d.Viewer.Auth().Authenticated {
+		t.Fatal("the viewer's cookie was not deleted")
+	}
+}

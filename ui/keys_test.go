@@ -1,0 +1,47 @@
+package ui
+
+import (
+	"testing"
+
+	"charm.land/bubbles/v2/key"
+)
+
+// TestKeyMapNoConflicts: no two enabled bindings live in one scope share a
+// key, whichever optional bindings are switched on.
+func TestKeyMapNoConflicts(t *testing.T) {
+	k := defaultKeyMap()
+	k.Global.ClearFilter.SetEnabled(true) // on while a filter is set
+	for name, bs := range k.scopes() {
+		seen := map[string]string{}
+		for _, b := range bs {
+			if !b.Enabled() {
+				continue
+			}
+			for _, s := range b.Keys() {
+				if prev, ok := seen[s]; ok {
+					t.Errorf("scope %s: key %q bound to %q and %q", name, s, prev, b.Help().Desc)
+				}
+				seen[s] = b.Help().Desc
+			}
+		}
+	}
+}
+
+func TestKeyMapEveryBindingHasHelp(t *testing.T) {
+	k := defaultKeyMap()
+	for name, bs := range k.scopes() {
+		for _, b := range bs {
+			if b.Help().Key == "" || b.Help().Desc == "" || len(b.Keys()) == 0 {
+				t.Errorf("scope %s: binding %v lacks keys or help", name, b.Keys())
+			}
+		}
+	}
+	var n int
+	for _, col := range k.fullHelp() {
+		n += len(col)
+	}
+	if n < len(k.Global.bindings()) {
+		t.Errorf("full help lists %d bindings, fewer than the global ones", n)
+	}
+	_ = key.Binding{}
+}

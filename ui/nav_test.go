@@ -1,0 +1,202 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// TestNextPreviousErrorFromLive: while following live, N lands on the
+// newest error (the newest row itself when it is one), and n, with no newer
+// error, leaves the selection and says so instead of doing nothing visible.
+func TestNextPreviousErrorFromLive(t *testing.T) {
+	a := newTestApp(t)
+	resize(a, 120, 40)
+	feed(a, sampleRecords()...) // the newest is a 200; the one before a transport error
+	cmd := update(t, a, keyMsg("n"))
+	if a.selected().ID != 11 || !a.list.follow {
+		t.Fatalf("n from live moved: %d follow=%v", a.selected().ID, a.list.follow)
+	}
+	if a.notice.text != "no newer error" {
+		t.Fatalf("notice %q", a.notice.text)
+	}
+	if m, ok := findMsg[noticeExpiredMsg](t, cmd); !ok || m.ID != a.notice.id {
+		t.Fatalf("no expiry for the notice: %v %v", m, ok)
+	}
+	press(a, "N")
+	if a.selected().ID != 10 || a.list.follow {
+		t.Fatalf("N from live: %d follow=%v", a.selected().ID, a.list.follow)
+	}
+
+	press(a, "G")
+	last := manyRecords(50, 8)[7] // a 404
+	feed(a, last)
+	press(a, "N")
+	if a.selected().ID != last.ID {
+		t.Fatalf("N from live with an error newest: %d", a.selected().ID)
+	}
+
+	press(a, "g")
+	update(t, a, keyMsg("N"))
+	if a.selected().ID != 1 || a.notice.text != "no older error" {
+		t.Fatalf("N at the oldest: %d %q", a.selected().ID, a.notice.text)
+	}
+}
+
+// TestNextErrorFromPane: n and N also work while the pane has the focus,
+// and the pane then explains the error.
+func TestNextErrorFromPane(t *testing.T) {
+	a := newTestApp(t)
+	resize(a, 120, 40)
+	feed(a, sampleRecords()...)
+	press(a, "g", "tab", "n")
+	if a.focus != focusDetail || a.selected().Status != 400 {
+		t.Fatalf("focus %v selected %d", a.focus, a.selected().Status)
+	}
+	if !strings.Contains(frame(t, a), "400 Bad Request") {
+		t.Fatal("the pane does not explain the 400")
+	}
+}
+
+// TestNextErrorNoRows: n on an empty list says there is nothing to jump to.
+func TestNextErrorNoRows(t *testing.T) {
+	a := newTestApp(t)
+	resize(a, 120, 40)
+	press(a, "n")
+	if a.notice.text != "no requests shown" {
+		t.Fatalf("notice %q", a.notice.text)
+	}
+}
+
+// TestFooterKeepsNoticeAt80: at 80 columns the footer's notice and pace
+// stay visible; the key help gives up whole items instead.
+func TestFooterKeepsNoticeAt80(t *testing.T) {
+	a := newTestApp(t, func(d *Deps) { d.Client = &fakeAPI{} })
+	resize(a, 80, 24)
+	feed(a, sampleRecords()...)
+	press(a, "n")
+	f := ansi.Strip(a.renderFooter())
+	if widthOf(f) != 80 || !strings.Contains(f, "no newer error") || !strings.Contains(f, "every 200ms") {
+		t.Fatalf("footer %q", f)
+	}
+	if !strings.Contains(f, "n next error") || strings.Contains(f, "q quit") {
+		t.Fatalf("help not cut by whole items: %q", f)
+	}
+}
+
+// TestPaneFocusStopsFollowing: reading the pane is not interrupted by new
+// records: focusing it pins the selected row (and its scroll position).
+func TestPaneFocusStopsFollowing(t *testing.T) {
+	a := newTestApp(t)
+	resize(a, 80, 24)
+	feed(a, sampleRecords()...)
+	press(a, "tab", "j", "j")
+	feed(a, manyRecords(100, 5)...)
+	if a.selected().ID != 11 || a.detail.top != 2 {
+		t.Fatalf("selected %d, pane top %d", a.selected().ID, a.detail.top)
+	}
+	_ = frame(t, a)
+	if a.detail.top != 2 {
+		t.Fatalf("pane scroll lost on redraw: %d", a.detail.top)
+	}
+	press(a, "tab", "G")
+	feed(a, manyRecords(200, 1)...)
+	if a.selected().ID != 200 {
+		t.Fatalf("G did not resume following: %d", a.selected().ID)
+	}
+}
+
+// TestPasteIntoFilterPrompt: a bracketed paste lands in the prompt,
+// sanitised and bounded; outside the prompt it is ignored.
+func TestPasteIntoFilterPrompt(t *testing.T) {
+	a := newTestApp(t)
+	resize(a, 120, 40)
+	feed(a, sampleRecords()...)
+	update(t, a, tea.PasteMsg{Content: "Light"})
+	if a.prompt.on || a.filter.Text != "" {
+		t.Fatal("paste outside the prompt did something")
+	}
+	press(a, "/")
+	update(t, a, tea.PasteMsg{Content: "Light\x1b[31m04\n"})
+	if a.prompt.text != "Light04" {
+		t.Fatalf("prompt %q", a.prompt.text)
+	}
+	update(t, a, tea.PasteMsg{Content: strings.Repeat("é", 300)})
+	if len(a.prompt.text) > promptMaxBytes || !utf8.ValidString(a.prompt.text) {
+		t.Fatalf("prompt not bounded: %d bytes", len(a.prompt.text))
+	}
+}
+
+// TestTableOpensAtSelectedCode: t opens the status table at the selected
+// row's code; enter reads the row in the pane, showing it if hidden.
+func TestTableOpensAtSelectedCode(t *testing.T) {
+	a := newTestApp(t)
+	resize(a, 80, 24)
+	feed(a, sampleRecords()...)
+	press(a, "g", "n", "n") // 400, 401
+	if a.selected().Status != 401 {
+		t.Fatalf("selected %d", a.selected().Status)
+	}
+	press(a, "t")
+	body := strings.Split(ansi.Strip(frame(t, a)), "\n")[a.lay.Body.Y+1]
+	if !strings.Contains(body, "401 Unauthorized") {
+		t.Fatalf("table opened at %q", body)
+	}
+	// Near the end the table is scrolled as far as it goes: the code shows.
+	press(a, "esc", "n")
+	press(a, "t")
+	if a.selected().Status != 421 || !strings.Contains(frame(t, a), "421 Too Many Connections") {
+		t.Fatal("421 not in view")
+	}
+	press(a, "esc", "v", "enter")
+	if a.lay.Detail.Empty() || a.focus != focusDetail {
+		t.Fatal("enter did not open the pane")
+	}
+}
+
+// TestDuplicateIDsDrawnApart: two records with the same ID (two clients
+// feeding one observer) are each drawn as themselves, in the list and in
+// the pane.
+func TestDuplicateIDsDrawnApart(t *testing.T) {
+	a := newTestApp(t)
+	resize(a, 120, 40)
+	rs := sampleRecords()
+	feed(a, rs[:3]...)
+	press(a, "g")   // ID 1 selected: the rows of IDs 2 and 3 are cached
+	_ = frame(t, a) // caches the rows
+	dup := rs[1]    // ID 2, a 200 ListThings
+	dup.Status, dup.Operation, dup.APICode = 403, "CallThingServices", "Forbidden"
+	feed(a, dup)
+	s := ansi.Strip(frame(t, a))
+	if strings.Count(s, "ListThings") != 1 || !strings.Contains(s, "CallThingServices") {
+		t.Fatalf("duplicate ID drawn as the other record:\n%s", s)
+	}
+	press(a, "j") // the first ID 2 in the pane
+	_ = frame(t, a)
+	press(a, "G") // the second
+	if s := ansi.Strip(frame(t, a)); !strings.Contains(s, "Code: Forbidden") {
+		t.Fatalf("the pane explains the other record:\n%s", s)
+	}
+}
+
+// TestOverlaySwitch: t in the help shows the table, ? in the table the
+// help; the overlay's own key closes it.
+func TestOverlaySwitch(t *testing.T) {
+	a := newTestApp(t)
+	resize(a, 120, 40)
+	press(a, "?", "t")
+	if a.overlay != overlayTable {
+		t.Fatalf("t in help: overlay %d", a.overlay)
+	}
+	press(a, "?")
+	if a.overlay != overlayHelp {
+		t.Fatalf("? in table: overlay %d", a.overlay)
+	}
+	press(a, "?")
+	if a.overlay != overlayNone {
+		t.Fatal("? did not close the help")
+	}
+}

@@ -1,0 +1,167 @@
+package ui
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"edgetop/model"
+)
+
+// PrintOptions says how `edgetop codes` and `edgetop explain` draw.
+type PrintOptions struct {
+	// Theme colours the output; NoColorTheme when piped or NO_COLOR is set.
+	Theme *Theme
+	// Glyphs adds the class glyph before each code (on a terminal).
+	Glyphs bool
+	// Width wraps descriptions to this many cells; 0 means no wrapping.
+	Width int
+}
+
+// ErrUnknownCode is returned by Explain for an argument that is neither an
+// HTTP status nor a known API error Code.
+var ErrUnknownCode = errors.New("unknown code")
+
+// RenderCodes renders the whole status table, one code per block, aligned:
+// code, response message, then the description (bullets and note kept).
+func RenderCodes(cat *model.Catalog, o PrintOptions) string {
+	entries := cat.Entries()
+	msgW := 0
+	for _, e := range entries {
+		msgW = max(msgW, ansi.StringWidth(e.Message))
+	}
+	prefix := 4 + 1 + msgW + 2 // "421 " + message column + gap
+	if o.Glyphs {
+		prefix += 2
+	}
+	var b strings.Builder
+	for _, e := range entries {
+		st := o.Theme.Class[e.Class]
+		head := fmt.Sprintf("%-3d %-*s", e.Code, msgW, e.Message)
+		if o.Glyphs {
+			head = ClassGlyph(e.Class) + " " + head
+		}
+		b.WriteString(st.Render(head))
+		b.WriteString("  ")
+		lines := descriptionLines(e.Description, o.Width-prefix)
+		for i, l := range lines {
+			if i > 0 {
+				b.WriteString(strings.Repeat(" ", prefix))
+			}
+			b.WriteString(l)
+			b.WriteByte('\n')
+		}
+		if len(lines) == 0 {
+			b.WriteByte('\n')
+		}
+	}
+	return b.String()
+}
+
+// RenderExplain explains one status code ("421", "0" for no response) or
+// one 2020-04-30 API error Code ("InvalidParameter"). It returns
+// ErrUnknownCode, wrapped with the argument, for anything else.
+func RenderExplain(cat *model.Catalog, codes *model.APICodes, arg string, o PrintOptions) (string, error) {
+	arg = strings.TrimSpace(arg)
+	if n, err := strconv.Atoi(arg); err == nil {
+		if n != 0 && (n < 100 || n > 599) {
+			return "", fmt.Errorf("%w %q: HTTP status codes run from 100 to 599 (0 means no response)", ErrUnknownCode, arg)
+		}
+		return explainStatus(cat.Lookup(n), o), nil
+	}
+	if c, ok := codes.Lookup(arg); ok {
+		return explainAPICode(cat, c, o), nil
+	}
+	return "", fmt.Errorf("%w %q: not an HTTP status or an edge API error Code (try `edgetop codes`)", ErrUnknownCode, arg)
+}
+
+// explainStatus renders one catalog entry in full.
+func explainStatus(e model.Entry, o PrintOptions) string {
+	var b strings.Builder
+	head := fmt.Sprintf("%d %s", e.Code, e.Message)
+	if e.Code == 0 {
+		head = e.Message
+	}
+	if o.Glyphs {
+		head = ClassGlyph(e.Class) + " " + head
+	}
+	b.WriteString(o.Theme.Class[e.Class].Bold(true).Render(head))
+	b.WriteString(o.Theme.Muted.Render("  · " + e.Class.String() + " · " + e.Class.Title()))
+	b.WriteString("\n")
+	b.WriteString("\n")
+	for _, l := range descriptionLines(e.Description, o.Width) {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	if adv := model.Advice(e.Code, ""); adv != "" {
+		b.WriteString("\n")
+		b.WriteString(o.Theme.Bold.Render("What you can do: "))
+		b.WriteString(wrap(adv, o.Width, len("What you can do: ")))
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// explainAPICode renders an API error Code with the status it comes with.
+func explainAPICode(cat *model.Catalog, c model.APICode, o PrintOptions) string {
+	e := cat.Lookup(c.Status)
+	var b strings.Builder
+	head := c.Code
+	if o.Glyphs {
+		head = ClassGlyph(e.Class) + " " + head
+	}
+	b.WriteString(o.Theme.Class[e.Class].Bold(true).Render(head))
+	b.WriteString(o.Theme.Muted.Render(fmt.Sprintf("  · API error Code (2020-04-30) · HTTP %d %s", e.Code, e.Message)))
+	b.WriteString("\n\n")
+	b.WriteString(wrap(c.Meaning, o.Width, 0))
+	b.WriteString("\n")
+	if adv := model.Advice(c.Status, c.Code); adv != "" {
+		b.WriteString("\n")
+		b.WriteString(o.Theme.Bold.Render("What you can do: "))
+		b.WriteString(wrap(adv, o.Width, len("What you can do: ")))
+		b.WriteString("\n")
+	}
+	return b.String()
+}
+
+// descriptionLines lays a structured description out as lines: text as
+// paragraphs, bullets as "• ", notes as "Note: ", each wrapped to width.
+func descriptionLines(blocks []model.Block, width int) []string {
+	var out []string
+	for _, bl := range blocks {
+		lead, indent := "", 0
+		switch bl.Kind {
+		case model.BlockBullet:
+			lead, indent = "• ", 2
+		case model.BlockNote:
+			lead = "Note: "
+		}
+		text := wrap(lead+bl.Text, width-indent, 0)
+		for i, l := range strings.Split(text, "\n") {
+			if i > 0 && indent > 0 {
+				l = strings.Repeat(" ", indent) + l
+			}
+			out = append(out, l)
+		}
+	}
+	return out
+}
+
+// wrap word-wraps s to width cells, leaving room for first cells already
+// used on the first line; width ≤ 0 leaves s as it is.
+func wrap(s string, width, first int) string {
+	if width <= 0 {
+		return s
+	}
+	if width < 20 {
+		width = 20
+	}
+	if first == 0 {
+		return ansi.Wordwrap(s, width, "")
+	}
+	w := ansi.Wordwrap(strings.Repeat("x", first)+s, width, "")
+	return w[first:]
+}

@@ -1,0 +1,119 @@
+package ui
+
+import (
+	"bytes"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/charmbracelet/x/ansi"
+
+	"edgetop/assets"
+	"edgetop/model"
+)
+
+func printCatalogs(t *testing.T) (*model.Catalog, *model.APICodes) {
+	t.Helper()
+	cat, err := model.ParseCatalog(bytes.NewReader(assets.StatusCodes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	codes, err := model.ParseAPICodes(bytes.NewReader(assets.APICodes()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cat, codes
+}
+
+func TestRenderCodesPlainHasEveryCodeAndNoEscapes(t *testing.T) {
+	cat, _ := printCatalogs(t)
+	out := RenderCodes(cat, PrintOptions{Theme: NoColorTheme()})
+	if strings.Contains(out, "\x1b") {
+		t.Fatalf("plain output has an escape sequence:\n%q", out)
+	}
+	for _, e := range cat.Entries() {
+		want := e.Message
+		if !strings.Contains(out, want) {
+			t.Errorf("code %d: message %q missing", e.Code, want)
+		}
+	}
+	for _, g := range []string{"✓", "✗", "⚡"} {
+		if strings.Contains(out, g) {
+			t.Errorf("piped output should have no glyphs, found %q", g)
+		}
+	}
+	// Aligned: every code line starts its message in the same column.
+	col := -1
+	for _, l := range strings.Split(out, "\n") {
+		if len(l) > 3 && l[0] >= '1' && l[0] <= '5' {
+			i := strings.Index(l, "  ")
+			rest := strings.TrimLeft(l[i:], " ")
+			c := len(l) - len(rest)
+			if col == -1 {
+				col = c
+			} else if c != col {
+				t.Errorf("description column %d, want %d: %q", c, col, l)
+			}
+		}
+	}
+}
+
+func TestRenderCodesTerminalColoursByClassWithGlyphs(t *testing.T) {
+	cat, _ := printCatalogs(t)
+	out := RenderCodes(cat, PrintOptions{Theme: NewTheme(true), Glyphs: true, Width: 80})
+	if !strings.Contains(out, "\x1b[") {
+		t.Fatal("terminal output has no colour")
+	}
+	plain := ansi.Strip(out)
+	for _, want := range []string{"✓ 200 Success", "↪ 302 Move temporarily", "! 421 Too Many Connections", "✗ 503 Service Unavailable"} {
+		if !strings.Contains(plain, want) {
+			t.Errorf("missing %q in\n%s", want, plain)
+		}
+	}
+	for _, l := range strings.Split(plain, "\n") {
+		if w := ansi.StringWidth(l); w > 80 {
+			t.Errorf("line wider than 80 (%d): %q", w, l)
+		}
+	}
+}
+
+func TestRenderExplain(t *testing.T) {
+	cat, codes := printCatalogs(t)
+	o := PrintOptions{Theme: NoColorTheme()}
+	tests := []struct {
+		arg  string
+		want []string
+	}{
+		{"421", []string{"421 Too Many Connections", "reached the upper limit", "Note: The IP address is the address of the client"}},
+		{"400", []string{"400 Bad Request", "• The semantic of the request was invalid", "• The request parameters contained an error."}},
+		{"InvalidParameter", []string{"InvalidParameter", "HTTP 400 Bad Request", "parameter is invalid"}},
+		{"Message.FailedReply", []string{"Message.FailedReply", "HTTP 500 Internal Server Error"}},
+		{"429", []string{"429 Too Many Requests", "Not from the edge API"}},
+		{"0", []string{"No response"}},
+	}
+	for _, tt := range tests {
+		out, err := RenderExplain(cat, codes, tt.arg, o)
+		if err != nil {
+			t.Errorf("%s: %v", tt.arg, err)
+			continue
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(out, w) {
+				t.Errorf("explain %s: missing %q in\n%s", tt.arg, w, out)
+			}
+		}
+	}
+}
+
+func TestRenderExplainUnknownIsOneLineError(t *testing.T) {
+	cat, codes := printCatalogs(t)
+	for _, arg := range []string{"999", "42", "nope", "", "-1"} {
+		_, err := RenderExplain(cat, codes, arg, PrintOptions{Theme: NoColorTheme()})
+		if !errors.Is(err, ErrUnknownCode) {
+			t.Errorf("explain %q: err = %v, want ErrUnknownCode", arg, err)
+		}
+		if err != nil && strings.Contains(err.Error(), "\n") {
+			t.Errorf("explain %q: error is not one line: %q", arg, err)
+		}
+	}
+}

@@ -1,0 +1,93 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/charmbracelet/x/ansi"
+)
+
+func TestSanitize(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"plain", "GET /2020-04-30/things", "GET /2020-04-30/things"},
+		{"csi colour", "\x1b[31mred\x1b[0m", "red"},
+		{"cursor move", "a\x1b[2Jb\x1b[10;10Hc", "abc"},
+		{"osc title", "x\x1b]0;pwned\x07y", "xy"},
+		{"osc 8 link", "\x1b]8;;http://evil\x1b\\click\x1b]8;;\x1b\\", "click"},
+		{"8-bit csi", "a\x9b31mb", "ab"},
+		{"utf-8 encoded c1", "a\u009b31mb", "a31mb"},
+		{"bell and backspace", "a\x07\x08b", "ab"},
+		{"carriage return", "ok\rEVIL", "okEVIL"},
+		{"newline and tab", "a\nb\tc", "a b c"},
+		{"del", "a\x7fb", "ab"},
+		{"invalid utf8", "a\xffb", "ab"},
+		{"truncated utf8", "a\xe2\x82", "a\ufffd\ufffd"},
+		{"bidi override", "abc\u202edcba\u202c", "abcdcba"},
+		{"bidi isolate", "\u2066x\u2069", "x"},
+		{"unicode kept", "温度 ✓ 25°C", "温度 ✓ 25°C"},
+		{"lone esc", "a\x1bb", "a"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := Sanitize(tt.in)
+			if got != tt.want {
+				t.Errorf("Sanitize(%q) = %q, want %q", tt.in, got, tt.want)
+			}
+			assertSafe(t, got, false)
+		})
+	}
+}
+
+func TestSanitizeBlockKeepsLines(t *testing.T) {
+	got := SanitizeBlock("{\r\n\t\"a\": \"\x1b[1mb\"\n}")
+	want := "{\n    \"a\": \"b\"\n}"
+	if got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+}
+
+func TestFitWidth(t *testing.T) {
+	for _, s := range []string{"", "abc", "温度温度温度", "a very long operation name indeed"} {
+		for _, w := range []int{1, 3, 7, 12} {
+			if got := ansi.StringWidth(fit(s, w)); got != w {
+				t.Errorf("fit(%q,%d) has width %d", s, w, got)
+			}
+			if got := ansi.StringWidth(fitRight(s, w)); got > w {
+				t.Errorf("fitRight(%q,%d) has width %d", s, w, got)
+			}
+		}
+	}
+}
+
+// assertSafe fails when s holds anything a terminal would interpret: ESC,
+// C0/C1 controls (but '\n' when multiline), DEL, bidi controls or invalid
+// UTF-8.
+func assertSafe(t testing.TB, s string, multiline bool) {
+	t.Helper()
+	if !utf8.ValidString(s) {
+		t.Fatalf("invalid UTF-8 in %q", trimForLog(s))
+	}
+	for _, r := range s {
+		if r == '\n' && multiline {
+			continue
+		}
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || isBidiControl(r) {
+			t.Fatalf("control %U in %q", r, trimForLog(s))
+		}
+	}
+}
+
+func trimForLog(s string) string {
+	if len(s) > 200 {
+		return s[:200] + "..."
+	}
+	return s
+}
+
+func BenchmarkSanitizeASCII(b *testing.B) {
+	s := strings.Repeat("GET /2020-04-30/things/a1b2/dev ", 4)
+	for b.Loop() {
+		_ = Sanitize(s)
+	}
+}
