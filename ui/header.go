@@ -74,6 +74,8 @@ func (a *App) authText() string {
 	switch {
 	case a.deps.Client == nil:
 		return t.Muted.Render("no client")
+	case a.work.refused:
+		return t.Err.Render("login refused")
 	case !a.auth.Known:
 		return t.Muted.Render("auth …")
 	case !a.auth.Authenticated:

@@ -34,11 +34,16 @@ func RunPlain(ctx context.Context, deps Deps, w io.Writer) error {
 		theme = NewTheme(true)
 	}
 	wctx, stop := context.WithCancel(ctx)
+	pctx, stopPrinting := context.WithCancel(ctx)
+	defer stopPrinting()
 	done := make(chan struct{})
+	var werr error
 	if d.Client != nil {
 		go func() {
 			defer close(done)
-			runPlainWorkload(wctx, d)
+			if werr = runPlainWorkload(wctx, d); werr != nil {
+				stopPrinting() // e.g. login refused: print what came, then stop
+			}
 		}()
 	} else {
 		close(done)
@@ -49,12 +54,13 @@ func RunPlain(ctx context.Context, deps Deps, w io.Writer) error {
 	sigpipe := make(chan os.Signal, 1)
 	signal.Notify(sigpipe, syscall.SIGPIPE)
 	defer signal.Stop(sigpipe)
-	err := printRecords(ctx, d, theme, w)
+	err := printRecords(pctx, d, theme, w)
 	if errors.Is(err, syscall.EPIPE) {
 		err = nil
 	}
 	stop()
 	<-done
+	err = errors.Join(err, werr)
 	cctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
 	return errors.Join(err, d.closeClients(cctx))
@@ -72,6 +78,14 @@ func printRecords(ctx context.Context, d Deps, t *Theme, w io.Writer) error {
 	for {
 		select {
 		case <-ctx.Done():
+			// Print what is already buffered: the records that explain why
+			// the session ended come last.
+			for range len(ch) {
+				r := <-ch
+				if _, err := bw.WriteString(plainLine(&r, d.Catalog, t) + "\n"); err != nil {
+					return err
+				}
+			}
 			return bw.Flush()
 		case r := <-ch:
 			if _, err := bw.WriteString(plainLine(&r, d.Catalog, t) + "\n"); err != nil {
@@ -116,7 +130,7 @@ func plainLine(r *model.Record, cat catalogLookup, t *Theme) string {
 
 // runPlainWorkload is the workload loop of plain mode: the same plan, calls
 // and demo steps as the TUI, run one after another.
-func runPlainWorkload(ctx context.Context, d Deps) {
+func runPlainWorkload(ctx context.Context, d Deps) error {
 	w := newWorkload(d)
 	watchEnded := make(chan struct{}, 1)
 	for ctx.Err() == nil {
@@ -144,6 +158,9 @@ func runPlainWorkload(ctx context.Context, d Deps) {
 		default:
 			m, _ := callCmd(ctx, d.Client, w.gen, c)().(callDoneMsg)
 			w.plan.Done(c, m.Devices, m.Err != nil)
+			if loginRefused(c, m.Err) {
+				return errors.New(loginRefusedText(m.Err))
+			}
 			if m.Err != nil && (c.Kind == model.CallAuth || c.Kind == model.CallListThings) {
 				w.failures++
 				wait = min(w.interval<<min(w.failures, 6), 5*time.Second)
@@ -154,6 +171,7 @@ func runPlainWorkload(ctx context.Context, d Deps) {
 		case <-time.After(wait):
 		}
 	}
+	return nil
 }
 
 // isTerminal reports whether w is a terminal.

@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -43,6 +44,10 @@ type workload struct {
 	started  time.Time
 	demo     demoScript
 	failures int
+	// refused is set when the gateway refused the console credentials:
+	// the workload stops, since retrying cannot help and could lock the
+	// account.
+	refused bool
 }
 
 func newWorkload(d Deps) workload {
@@ -78,7 +83,7 @@ func (a *App) changeRate(dir int) tea.Cmd {
 // steps that are due). The next tick is armed from the call's result, so a
 // slow gateway never piles calls up (STYLE.md §9).
 func (a *App) handleWorkloadTick(m workloadTickMsg) tea.Cmd {
-	if m.Gen != a.work.gen || a.quitting {
+	if m.Gen != a.work.gen || a.quitting || a.work.refused {
 		return nil
 	}
 	now := a.now
@@ -106,6 +111,10 @@ func (a *App) handleCallDone(m callDoneMsg) tea.Cmd {
 		return nil
 	}
 	a.work.plan.Done(m.Call, m.Devices, m.Err != nil)
+	if loginRefused(m.Call, m.Err) {
+		a.work.refused = true
+		return a.setNotice(noticeError, loginRefusedText(m.Err)) // no next tick: the workload stops
+	}
 	wait := a.work.interval
 	var cmd tea.Cmd
 	if m.Err != nil && !errors.Is(m.Err, context.Canceled) {
@@ -225,4 +234,22 @@ func fetchSpec(ctx context.Context, api API, productKey string) productSpec {
 func rawCall(ctx context.Context, api API, c model.Call) error {
 	_, err := api.Raw(ctx, c.Method, c.Path, nil)
 	return err
+}
+
+// loginRefused reports whether err is the gateway refusing the console
+// credentials: CreateAuthCookie answered 401 (wrong user or password) or
+// 403. Retrying cannot help, and on a real gateway could lock the account.
+func loginRefused(c model.Call, err error) bool {
+	var ae *edgeclient.APIError
+	return c.Kind == model.CallAuth && errors.As(err, &ae) && (ae.Status == 401 || ae.Status == 403)
+}
+
+// loginRefusedText tells the operator what to fix after loginRefused.
+func loginRefusedText(err error) string {
+	status := 401
+	var ae *edgeclient.APIError
+	if errors.As(err, &ae) {
+		status = ae.Status
+	}
+	return fmt.Sprintf("login refused (HTTP %d): check --user and the password (EDGETOP_PASSWORD or --password-file); edgetop stopped calling the gateway", status)
 }
