@@ -248,6 +248,9 @@ func (d *dashCmd) Run(ctx context.Context) error {
 		}
 		defer sim.Close()
 		cfg.Gateway, cfg.CAPEM, cfg.User, cfg.Password = sim.URL, sim.CertPEM(), "admin", "admin1234"
+		// Renew only on 401, so the demo's short cookie visibly expires (401)
+		// and is renewed, as the status table describes.
+		cfg.RenewBefore = -1
 		deps.Gateway, deps.Simulated, deps.Demo, deps.Sim = sim.URL, true, true, sim
 	} else {
 		if err := checkGateway(d.Gateway); err != nil {

@@ -66,6 +66,10 @@ func OperationFor(method, path string) (op, productKey, deviceName string) {
 	if len(p) == 0 {
 		return OpUnknown, "", ""
 	}
+	p[0] = canonicalCollection(p[0])
+	if p[0] == "auth" && len(p) > 1 && strings.EqualFold(p[1], "cookie") {
+		p[1] = "cookies" // the legacy singular spelling a gateway redirects
+	}
 	switch p[0] {
 	case "auth":
 		return authOp(method, p)
@@ -127,6 +131,18 @@ func scenesOp(method string, p []string) (string, string, string) {
 		return OpDisableScene, "", ""
 	}
 	return OpUnknown, "", ""
+}
+
+// canonicalCollection names a path's first segment as the API spells it,
+// so that a legacy or non-canonical spelling ("thing", "Things"), which a
+// gateway answers with a redirect, is still named by its operation.
+func canonicalCollection(s string) string {
+	s = strings.ToLower(s)
+	switch s {
+	case "thing", "tsl", "function", "scene":
+		return s + "s"
+	}
+	return s
 }
 
 // queryFold returns the first value of key, matched case-insensitively.

@@ -26,6 +26,11 @@ func TestOperationFor(t *testing.T) {
 		{"POST", "/2020-04-30/scenes/id1/enable", OpEnableScene, "", ""},
 		{"post", "/2020-04-30/scenes/id1/disable", OpDisableScene, "", ""},
 		{"GET", "/things", OpListThings, "", ""},
+		// Legacy and non-canonical spellings, which a gateway redirects, keep their name.
+		{"GET", "/2020-04-30/thing/pk/dev/properties?identifiers=a", OpGetThingProperties, "pk", "dev"},
+		{"GET", "/2020-04-30/Things/pk/dev/properties/", OpGetThingProperties, "pk", "dev"},
+		{"POST", "/2020-04-30/auth/cookie", OpCreateAuthCookie, "", ""},
+		{"GET", "/2020-04-30/tsl/pk", OpGetTSL, "pk", ""},
 		{"DELETE", "/2020-04-30/things", OpUnknown, "", ""},
 		{"POST", "/auth/login", OpUnknown, "", ""},
 		{"GET", "/", OpUnknown, "", ""},

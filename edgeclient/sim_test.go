@@ -349,7 +349,7 @@ func TestSimRedirectHops(t *testing.T) {
 	}
 	if len(hops) != 2 || hops[0].Status != 302 || hops[0].Action.Kind != model.ActionRedirect ||
 		hops[1].Parent != hops[0].ID || hops[1].Link != model.LinkRedirect || hops[1].Status != 200 ||
-		hops[0].Operation != OpUnknown || hops[1].Operation != OpGetThingProperties || hops[1].DeviceName != simDev {
+		hops[0].Operation != OpGetThingProperties || hops[1].Operation != OpGetThingProperties || hops[1].DeviceName != simDev {
 		t.Errorf("hops %+v", hops)
 	}
 	if !strings.HasPrefix(hops[1].Path, "/2020-04-30/things/") {

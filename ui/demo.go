@@ -29,7 +29,7 @@ const demoConnLimit = 32
 // demoStep is one thing the demo makes happen, at an offset into each
 // round: calls for the workload (real causes: a device whose service
 // fails, a legacy path that redirects, a burst past the connection limit)
-// and hooks on the simulator (a maintenance window, a revoked cookie, a
+// and hooks on the simulator (a maintenance window, a
 // reset connection) or with a second client logged in as a read-only user
 // (a write it may not make).
 type demoStep struct {
@@ -70,10 +70,6 @@ func newDemoScript() demoScript {
 		{at: 18 * time.Second, name: "connection limit restored", hook: simHook(func(h DemoHooks) { h.SetConnLimit(demoConnLimit) })},
 		{at: 22 * time.Second, name: "maintenance window (503)", hook: simHook(func(h DemoHooks) { h.Faults().Maintenance(4 * time.Second) })},
 		{at: 28 * time.Second, name: "user viewer tries to call a service (403)", hook: viewerWrite},
-		{at: 32 * time.Second, name: "cookie revoked (401, renewal)", hook: simHook(func(h DemoHooks) {
-			h.Faults().Add(edgesim.FaultRule{Op: "GetThingProperties", Code: 401, APICode: "Unauthorized",
-				Message: "cookie expired", Count: 1})
-		})},
 		// A reset is injected on a call that changes state: net/http
 		// silently retries an idempotent GET on a reused connection.
 		{at: 40 * time.Second, name: "connection reset (transport error)", hook: simHook(func(h DemoHooks) {
