@@ -100,18 +100,22 @@ type columns struct {
 }
 
 // columnsFor lays the cells out in w columns: narrow rows drop the
-// milliseconds and the size column; wider ones give operation and device
-// more room; the message takes the rest.
+// milliseconds, the size and the method (the operation implies it, and the
+// pane shows it), so the message stays readable beside the pane; wider ones
+// give operation and device more room; the message takes the rest.
 func columnsFor(w int) columns {
-	c := columns{time: 8, timeFmt: "15:04:05", method: 6, op: 18, device: 10, status: 6, latency: 6}
+	c := columns{time: 8, timeFmt: "15:04:05", op: 18, device: 10, status: 6, latency: 6}
 	if w >= 90 {
-		c.time, c.timeFmt, c.size, c.op, c.device, c.latency = 12, "15:04:05.000", 6, 20, 16, 7
+		c.time, c.timeFmt, c.size, c.op, c.device, c.latency, c.method = 12, "15:04:05.000", 6, 20, 16, 7, 6
 	}
 	if w >= 120 {
 		c.op, c.device = 22, 22
 	}
 	// marker + one space between cells; size has its own separator.
-	used := 1 + c.time + 1 + c.method + 1 + c.op + 1 + c.device + 1 + c.status + 1 + 1 + c.latency
+	used := 1 + c.time + 1 + c.op + 1 + c.device + 1 + c.status + 1 + 1 + c.latency
+	if c.method > 0 {
+		used += c.method + 1
+	}
 	if c.size > 0 {
 		used += 1 + c.size
 	}
@@ -133,7 +137,11 @@ func (l *listPane) renderHeaderRow(t *Theme) string {
 	c := columnsFor(l.w)
 	var b strings.Builder
 	b.WriteString(" ")
-	b.WriteString(fit("time", c.time) + " " + fit("method", c.method) + " " + fit("operation", c.op) + " ")
+	b.WriteString(fit("time", c.time) + " ")
+	if c.method > 0 {
+		b.WriteString(fit("method", c.method) + " ")
+	}
+	b.WriteString(fit("operation", c.op) + " ")
 	b.WriteString(fit("device", c.device) + " " + fit("status", c.status) + " " + fit("message", c.msg) + " ")
 	lat := "latency"
 	if c.latency < widthOf(lat) {
@@ -191,7 +199,9 @@ func (c rowText) styled(t *Theme, cl model.Class) string {
 func rowCells(r *model.Record, c columns, cat catalogLookup) rowText {
 	var lead strings.Builder
 	lead.WriteString(fit(r.Start.Format(c.timeFmt), c.time) + " ")
-	lead.WriteString(cell(r.Method, c.method) + " ")
+	if c.method > 0 {
+		lead.WriteString(cell(r.Method, c.method) + " ")
+	}
 	lead.WriteString(cell(r.Operation, c.op) + " ")
 	// The device name alone: product keys are long and the pane has both.
 	dev := r.DeviceName
