@@ -1,32 +1,15 @@
 package ui
 
 import (
-	"bytes"
 	"errors"
 	"strings"
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
-
-	"edgetop/assets"
-	"edgetop/model"
 )
 
-func printCatalogs(t *testing.T) (*model.Catalog, *model.APICodes) {
-	t.Helper()
-	cat, err := model.ParseCatalog(bytes.NewReader(assets.StatusCodes()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	codes, err := model.ParseAPICodes(bytes.NewReader(assets.APICodes()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cat, codes
-}
-
 func TestRenderCodesPlainHasEveryCodeAndNoEscapes(t *testing.T) {
-	cat, _ := printCatalogs(t)
+	cat, _ := testCatalog(t)
 	out := RenderCodes(cat, PrintOptions{Theme: NoColorTheme()})
 	if strings.Contains(out, "\x1b") {
 		t.Fatalf("plain output has an escape sequence:\n%q", out)
@@ -59,7 +42,7 @@ func TestRenderCodesPlainHasEveryCodeAndNoEscapes(t *testing.T) {
 }
 
 func TestRenderCodesTerminalColoursByClassWithGlyphs(t *testing.T) {
-	cat, _ := printCatalogs(t)
+	cat, _ := testCatalog(t)
 	out := RenderCodes(cat, PrintOptions{Theme: NewTheme(true), Glyphs: true, Width: 80})
 	if !strings.Contains(out, "\x1b[") {
 		t.Fatal("terminal output has no colour")
@@ -78,7 +61,7 @@ func TestRenderCodesTerminalColoursByClassWithGlyphs(t *testing.T) {
 }
 
 func TestRenderExplain(t *testing.T) {
-	cat, codes := printCatalogs(t)
+	cat, codes := testCatalog(t)
 	o := PrintOptions{Theme: NoColorTheme()}
 	tests := []struct {
 		arg  string
@@ -106,7 +89,7 @@ func TestRenderExplain(t *testing.T) {
 }
 
 func TestRenderExplainUnknownIsOneLineError(t *testing.T) {
-	cat, codes := printCatalogs(t)
+	cat, codes := testCatalog(t)
 	for _, arg := range []string{"999", "42", "nope", "", "-1"} {
 		_, err := RenderExplain(cat, codes, arg, PrintOptions{Theme: NoColorTheme()})
 		if !errors.Is(err, ErrUnknownCode) {
