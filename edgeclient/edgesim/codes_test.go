@@ -30,6 +30,8 @@ func TestStatusCodesByRealCause(t *testing.T) {
 		{"400 out of range", "POST", l + "/Light01/properties", `{"Properties":{"Brightness":101}}`, 400, "InvalidParameter"},
 		{"400 missing Properties", "POST", l + "/Light01/properties", `{}`, 400, "MissingParameter"},
 		{"400 unknown service", "POST", l + "/Light01/services", `{"Services":[{"Name":"fly"}]}`, 400, "InvalidParameter"},
+		{"400 bad Args", "POST", l + "/Light01/services", `{"Services":[{"Name":"setColor","Args":"red"}]}`, 400, "InvalidParameter"},
+		{"400 missing Args", "POST", l + "/Light01/services", `{"Services":[{"Name":"setColor"}]}`, 400, "MissingParameter"},
 		{"400 bad BulkAction", "POST", "/2020-04-30/things/bulk", `{"BulkAction":"GetProperites","Things":[]}`, 400, "InvalidParameter"},
 		{"400 missing Things", "POST", "/2020-04-30/things/bulk", `{"BulkAction":"GetProperties"}`, 400, "MissingParameter"},
 		{"400 missing Tags", "POST", "/2020-04-30/things/search", `{}`, 400, "MissingParameter"},

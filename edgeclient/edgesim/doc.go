@@ -47,12 +47,16 @@
 //     a path without version (GET /things goes to /2020-04-30/things), a
 //     singular or capitalised collection (GET
 //     /2020-04-30/thing/a1LgtQx7n42/Light01/properties?identifiers=LightSwitch),
-//     the legacy /2020-04-30/auth/cookie. Use GET paths for demos: HTTP
-//     clients turn a redirected POST into a GET (which then gets 405).
+//     the legacy /2020-04-30/auth/cookie. Use GET paths for demos: many
+//     HTTP clients (Go's net/http, curl -L, browsers) turn a POST
+//     redirected by 302 into a GET, which then gets 405; edgeclient keeps
+//     the method and body on every redirect but 303.
 //   - 400: malformed JSON, a missing parameter (GetThingProperties without
 //     identifiers: MissingParameter), over 100 identifiers, an unknown
 //     property, a read-only property (SetThingProperties
-//     {"Properties":{"MeasuredIlluminance":1}}), an unknown BulkAction
+//     {"Properties":{"MeasuredIlluminance":1}}), a CallThingServices whose
+//     Args are not an object or lack a service input (setColor without
+//     color: MissingParameter), an unknown BulkAction
 //     (InvalidParameter), an ARN that fails the pattern.
 //   - 401: no cookie, a wrong one, or an expired one. Run with a short
 //     Options.CookieMaxAge (e.g. 20s) to see expiry within a minute.

@@ -40,6 +40,10 @@ type FaultRule struct {
 	// ("BulkActions" matches every bulk action), or "" / "*" for all.
 	Op string `json:"Op,omitempty"`
 	// Code is the HTTP status to answer with; 0 leaves the reply alone.
+	// An injected 3xx points Location at the request's own URI, so a
+	// client that follows it meets the rule again: with Rate 0 (always)
+	// and no Count that is a redirect loop, ended by the client's redirect
+	// cap. Give a Count or a Rate below 1 to show a hop that succeeds.
 	Code int `json:"Code,omitempty"`
 	// APICode and Message override the error body; defaults: the status's
 	// API Code (e.g. InternalServerError) and "injected fault".
@@ -322,8 +326,10 @@ func (r FaultRule) Validate() error {
 	if r.Op != "" && r.Op != "*" && !knownOp(r.Op) {
 		return fmt.Errorf("unknown operation %q (see Operations)", r.Op)
 	}
-	if r.Code != 0 && (r.Code < 100 || r.Code > 599) {
-		return fmt.Errorf("code %d is not an HTTP status", r.Code)
+	// 1xx are interim answers: net/http would send one and then a 200 with
+	// the error body (or, for 101, hand the connection over).
+	if r.Code != 0 && (r.Code < 200 || r.Code > 599) {
+		return fmt.Errorf("code %d is not a final HTTP status (200..599)", r.Code)
 	}
 	if r.Rate < 0 || r.Rate > 1 {
 		return fmt.Errorf("rate %g is not in [0,1]", r.Rate)

@@ -30,7 +30,7 @@ func TestParseFault(t *testing.T) {
 			t.Errorf("round trip of %q via %q: %+v, %v", spec, got.String(), again, err)
 		}
 	}
-	bad := []string{"", "op=Nope,code=500", "code=99", "code=500,rate=2", "action=explode", "op=ListThings", "code", "latency=fast", "color=red"}
+	bad := []string{"", "op=Nope,code=500", "code=99", "code=100", "code=101", "code=500,rate=2", "action=explode", "op=ListThings", "code", "latency=fast", "color=red"}
 	for _, spec := range bad {
 		if _, err := ParseFault(spec); err == nil {
 			t.Errorf("ParseFault(%q) accepted", spec)

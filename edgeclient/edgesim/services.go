@@ -58,8 +58,11 @@ type servicesData struct {
 }
 
 // callThingServices is CallThingServices. A call whose every service
-// failed is 500 with the device's error Code (Message.FailedReply); with
-// at least one success it is 200 and each failure is in its Returns.
+// failed answers with the first failure: 400 when it was a parameter
+// problem (bad or missing Args: InvalidParameter, MissingParameter), 500
+// with the device's error Code otherwise (Message.FailedReply,
+// Service.NotExist); with at least one success it is 200 and each failure
+// is in its Returns.
 func (s *Server) callThingServices(c *call) {
 	var body struct{ Services []serviceCall }
 	if !c.decode(&body) {
@@ -82,10 +85,20 @@ func (s *Server) callThingServices(c *call) {
 	}
 	results, nFailed, firstFail := s.runServices(c, d, body.Services)
 	if nFailed == len(results) {
-		c.fail(500, firstFail.code, firstFail.msg)
+		c.fail(failStatus(firstFail.code), firstFail.code, firstFail.msg)
 		return
 	}
 	c.ok(200, servicesData{Services: results, Timestamp: c.ms()})
+}
+
+// failStatus is the HTTP status of a failed service call's Code: a
+// parameter problem is the caller's (400), anything else the upstream's (500).
+func failStatus(code string) int {
+	switch code {
+	case "InvalidParameter", "MissingParameter", "BadRequest":
+		return 400
+	}
+	return 500
 }
 
 // runServices runs calls in order; it returns the rendered results, how
@@ -141,6 +154,13 @@ func (s *Server) runService(d *device, sc serviceCall, now time.Time) outcome {
 		return s.serviceGet(d, sc.Args, now)
 	case "set":
 		return s.applySet(d, args, now)
+	}
+	if svc := d.prod.service(sc.Name); svc != nil {
+		for _, in := range svc.Inputs {
+			if _, ok := args[in.ID]; !ok {
+				return outcome{code: "MissingParameter", msg: "Args." + in.ID + " is required by " + sc.Name}
+			}
+		}
 	}
 	return s.runCustom(d, sc.Name, args, now)
 }

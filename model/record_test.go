@@ -1,0 +1,62 @@
+package model
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+)
+
+// TestRecordJSONForm pins Record's JSON form, which sessions are recorded,
+// replayed and shared with: renaming a field or changing how a duration or
+// an omitted field is written breaks every recorded session, so it must
+// come with a new RecordSchema and a deliberate change here.
+func TestRecordJSONForm(t *testing.T) {
+	start := time.Date(2020, 4, 22, 17, 1, 50, 136_000_000, time.UTC)
+	full := Record{
+		ID: 7, Start: start, Duration: 3 * time.Millisecond, Gateway: "https://127.0.0.1:9999",
+		APIVersion: "2020-04-30", Operation: "SetThingProperties", Method: "POST",
+		Path: "/2020-04-30/things/pk/dn/properties", ProductKey: "pk", DeviceName: "dn", Status: 400,
+		APICode: "InvalidParameter", APIMessage: "bad value", Err: &TransportError{Kind: ErrReset, Text: "reset"},
+		BytesOut: 10, BytesIn: 20, Attempt: 2, Parent: 6, Link: LinkRetry,
+		RequestHeaders:  []Header{{Name: "Cookie", Value: "token=ab******"}},
+		ResponseHeaders: []Header{{Name: "Server", Value: "openresty/1.13.6.2"}},
+		RequestBody:     Body{ContentType: "application/json", Preview: `{"a":1}`, Size: 7},
+		ResponseBody:    Body{Preview: "x", Size: 9000, Truncated: true},
+		Action:          Action{Kind: ActionBackoff, Delay: time.Second, Detail: "retried"},
+	}
+	const wantFull = `{"id":7,"start":"2020-04-22T17:01:50.136Z","duration_ns":3000000,` +
+		`"gateway":"https://127.0.0.1:9999","api_version":"2020-04-30","operation":"SetThingProperties",` +
+		`"method":"POST","path":"/2020-04-30/things/pk/dn/properties","product_key":"pk","device_name":"dn",` +
+		`"status":400,"api_code":"InvalidParameter","api_message":"bad value",` +
+		`"error":{"kind":"reset","text":"reset"},"bytes_out":10,"bytes_in":20,"attempt":2,` +
+		`"parent":6,"link":"retry","request_headers":[{"name":"Cookie","value":"token=ab******"}],` +
+		`"response_headers":[{"name":"Server","value":"openresty/1.13.6.2"}],` +
+		`"request_body":{"content_type":"application/json","preview":"{\"a\":1}","size":7},` +
+		`"response_body":{"preview":"x","size":9000,"truncated":true},` +
+		`"action":{"kind":"backoff","delay_ns":1000000000,"detail":"retried"}}`
+	const wantMinimal = `{"id":1,"start":"2020-04-22T17:01:50.136Z","duration_ns":0,"gateway":"",` +
+		`"api_version":"","operation":"ListThings","method":"GET","path":"/2020-04-30/things","status":0,` +
+		`"bytes_out":0,"bytes_in":0,"attempt":1,"request_body":{"size":0},"response_body":{"size":0},"action":{}}`
+	for name, c := range map[string]struct {
+		r    Record
+		want string
+	}{
+		"full":    {full, wantFull},
+		"minimal": {Record{ID: 1, Start: start, Operation: "ListThings", Method: "GET", Path: "/2020-04-30/things", Attempt: 1}, wantMinimal},
+	} {
+		b, err := json.Marshal(c.r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(b) != c.want {
+			t.Errorf("%s record JSON changed:\n got %s\nwant %s", name, b, c.want)
+		}
+		var back Record
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatalf("%s: decoding its own JSON: %v", name, err)
+		}
+		if b2, _ := json.Marshal(back); string(b2) != c.want {
+			t.Errorf("%s record does not round-trip:\n got %s", name, b2)
+		}
+	}
+}
