@@ -90,8 +90,9 @@ func decodeEnvelope(h *hop, out any) error {
 	}
 	h.rec.APICode, h.rec.APIMessage = string(env.Code), env.Message
 	if env.Code.failure() {
-		n, _ := strconv.Atoi(string(env.Code))
-		return &APIError{Status: n, Code: string(env.Code), Message: env.Message}
+		// A 2019-09-30 body whose numeric Code says failure under a 2xx
+		// status: Status stays the HTTP status, Code carries the body's.
+		return &APIError{Status: h.rec.Status, Code: string(env.Code), Message: env.Message}
 	}
 	return nil
 }

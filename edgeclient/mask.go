@@ -59,6 +59,26 @@ func maskTokenAssignments(s string) string {
 	}
 }
 
+// maskCookiePath masks the token in a DeleteAuthCookie path
+// (".../auth/cookies/{Token}"), whoever's token it is: the client masks
+// the tokens it knows anywhere, but a Raw call may name one it never held.
+func maskCookiePath(p string) string {
+	const seg = "/auth/cookies/"
+	i := strings.Index(p, seg)
+	if i < 0 {
+		return p
+	}
+	rest := p[i+len(seg):]
+	end := strings.IndexAny(rest, "/?#")
+	if end < 0 {
+		end = len(rest)
+	}
+	if end == 0 || strings.Contains(rest[:end], maskSuffix) {
+		return p
+	}
+	return p[:i+len(seg)] + MaskToken(rest[:end]) + rest[end:]
+}
+
 // secrets is the set of strings that must never reach a Record in clear:
 // the password, the Basic credential and every token this client has held.
 // Readers take a snapshot; writers copy (tokens change once an hour).

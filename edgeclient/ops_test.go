@@ -135,12 +135,30 @@ func TestDecodeEnvelopeQuirks(t *testing.T) {
 		}
 	}
 	h := &hop{body: []byte(`{"Code":403,"Message":"denied"}`)}
+	h.rec.Status = 200
 	var ae *APIError
-	if err := decodeEnvelope(h, nil); !errors.As(err, &ae) || ae.Status != 403 || ae.Code != "403" || h.rec.APIMessage != "denied" {
+	// Status is the HTTP status (as documented); Code carries the body's.
+	if err := decodeEnvelope(h, nil); !errors.As(err, &ae) || ae.Status != 200 || ae.Code != "403" || h.rec.APIMessage != "denied" {
 		t.Errorf("2019 failure in a 200 body: %v", err)
 	}
 	var p Properties
 	if err := decodeEnvelope(&hop{body: []byte(`{"Data":{"Properties":[],"Timestamp":"5"}}`)}, &p); err != nil || p.Timestamp != 5 || p.Properties == nil {
 		t.Errorf("Properties [] -> %+v, %v", p, err)
+	}
+}
+
+func TestMaskCookiePath(t *testing.T) {
+	tok := strings.Repeat("cd", 32)
+	tests := []struct{ in, want string }{
+		{"/2020-04-30/auth/cookies/" + tok, "/2020-04-30/auth/cookies/cdcdcdcd******"},
+		{"/2019-09-30/auth/cookies/" + tok + "?x=1", "/2019-09-30/auth/cookies/cdcdcdcd******?x=1"},
+		{"/2020-04-30/auth/cookies/abcd1234******", "/2020-04-30/auth/cookies/abcd1234******"},
+		{"/2020-04-30/auth/cookies", "/2020-04-30/auth/cookies"},
+		{"/2020-04-30/things", "/2020-04-30/things"},
+	}
+	for _, tt := range tests {
+		if got := maskCookiePath(tt.in); got != tt.want {
+			t.Errorf("maskCookiePath(%q) = %q, want %q", tt.in, got, tt.want)
+		}
 	}
 }

@@ -179,7 +179,7 @@ func (c *Client) startRecord(s *callState, r *model.Record) {
 	r.APIVersion = c.cfg.APIVersion
 	r.Operation = s.rq.op
 	r.Method = s.method
-	r.Path = c.sec.mask(s.path)
+	r.Path = maskCookiePath(c.sec.mask(s.path))
 	r.ProductKey, r.DeviceName = s.rq.pk, s.rq.dn
 	if s.rq.opFromPath {
 		r.Operation, r.ProductKey, r.DeviceName = OperationFor(s.method, s.path)
