@@ -78,3 +78,19 @@ func Advice(status int, apiCode string) string {
 		return "The gateway sent a status HTTP does not define: check what answers at this address."
 	}
 }
+
+// loginRefusedAdvice is the advice for CreateAuthCookie answered 401: the
+// table's 401 text is about an expired cookie, but here there was no cookie
+// yet — the console credentials themselves were refused.
+const loginRefusedAdvice = "The gateway refused the console user or password: check --user and the password " +
+	"(EDGETOP_PASSWORD or --password-file). The credentials are the edge gateway console's; on Link IoT Edge " +
+	"v2.4.7 and later the admin sets the password with `lectl console password`."
+
+// AdviceFor is Advice for one exchange: like Advice, but it knows that a
+// 401 on CreateAuthCookie means wrong credentials, not an expired cookie.
+func AdviceFor(r *Record) string {
+	if r.Operation == "CreateAuthCookie" && r.Status == 401 {
+		return loginRefusedAdvice
+	}
+	return Advice(r.Status, r.APICode)
+}

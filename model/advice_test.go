@@ -54,3 +54,14 @@ func TestAdviceCoversEveryDocumentedCode(t *testing.T) {
 		}
 	}
 }
+
+func TestAdviceForLoginRefused(t *testing.T) {
+	login := &Record{Operation: "CreateAuthCookie", Status: 401, APICode: "Unauthorized"}
+	if got := AdviceFor(login); !strings.Contains(got, "refused the console user or password") {
+		t.Errorf("AdviceFor(CreateAuthCookie 401) = %q", got)
+	}
+	call := &Record{Operation: "ListThings", Status: 401, APICode: "Unauthorized"}
+	if got, want := AdviceFor(call), Advice(401, "Unauthorized"); got != want {
+		t.Errorf("AdviceFor(ListThings 401) = %q, want the status advice %q", got, want)
+	}
+}

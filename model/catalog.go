@@ -175,6 +175,10 @@ func (c *Catalog) Entries() []Entry {
 const fallbackNote = "Not from the edge API's status table: the standard HTTP meaning of the code's class " +
 	"and its reason phrase."
 
+// noResponseNote ends the entry for 0 (no response): there is no code to
+// look up, so the table has nothing to say.
+const noResponseNote = "Not from the edge API's status table: no HTTP response arrived, so there is no status code to explain."
+
 // fallbackEntry builds the entry for a code outside the table.
 func fallbackEntry(code int) Entry {
 	cl := ClassOf(code)
@@ -185,9 +189,18 @@ func fallbackEntry(code int) Entry {
 		Class:   cl,
 		Description: []Block{
 			{Kind: BlockText, Text: classMeaning(code, cl)},
-			{Kind: BlockNote, Text: fallbackNote},
+			{Kind: BlockNote, Text: fallbackNoteFor(code)},
 		},
 	}
+}
+
+// fallbackNoteFor says where a fallback entry's text comes from: for 0
+// there is no code at all, only the fact that no response came.
+func fallbackNoteFor(code int) string {
+	if code == 0 {
+		return noResponseNote
+	}
+	return fallbackNote
 }
 
 // classMeaning is the generic meaning of a code's class.

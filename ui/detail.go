@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -110,22 +111,47 @@ func (x explainer) lines(r *model.Record, t *Theme, w int) []string {
 	return p.out
 }
 
-// apiError explains the body's own Code and Message.
+// apiError explains the body's own Code and Message. A 2019-09-30 success
+// envelope ({"Code":200,"Message":"success"}) says nothing the status does
+// not, so it is left out.
 func (x explainer) apiError(p *para, r *model.Record) {
 	if r.APICode == "" && r.APIMessage == "" {
 		return
 	}
+	numeric := r.APICode == strconv.Itoa(r.Status)
+	if numeric && !r.Class().IsError() {
+		return
+	}
 	p.blank()
-	p.label("API error")
+	if r.Class().IsError() {
+		p.label("API error")
+	} else {
+		p.label("API Code")
+	}
 	p.text(p.t.Text, "Code: "+Sanitize(r.APICode))
 	if r.APIMessage != "" {
 		p.text(p.t.Text, "Message: "+Sanitize(r.APIMessage))
 	}
+	if meaning := x.codeMeaning(r, numeric); meaning != "" {
+		p.text(p.t.Muted, "Meaning: "+meaning)
+	}
+}
+
+// codeMeaning explains an API Code: from the 2020-04-30 list, or says why
+// the list has nothing (a 2019-09-30 numeric Code, an undocumented one).
+func (x explainer) codeMeaning(r *model.Record, numeric bool) string {
+	if r.Operation == "CreateAuthCookie" && r.Status == 401 {
+		return "the gateway refused the console user or password (there was no cookie yet)."
+	}
 	if x.codes != nil {
 		if c, ok := x.codes.Lookup(r.APICode); ok {
-			p.text(p.t.Muted, "Meaning: "+c.Meaning)
+			return c.Meaning
 		}
 	}
+	if numeric {
+		return "a 2019-09-30 numeric Code: the same as the HTTP status."
+	}
+	return "not in the documented 2020-04-30 Code list; the HTTP status above says what it means."
 }
 
 // actions says what the client did and what the operator can do.
@@ -133,7 +159,7 @@ func (x explainer) actions(p *para, r *model.Record) {
 	p.blank()
 	p.label("What edgetop did")
 	p.text(p.t.Text, actionText(r))
-	if adv := model.Advice(r.Status, r.APICode); adv != "" {
+	if adv := model.AdviceFor(r); adv != "" {
 		p.blank()
 		p.label("What you can do")
 		p.text(p.t.Text, adv)

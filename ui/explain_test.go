@@ -1,0 +1,42 @@
+package ui
+
+import (
+	"strings"
+	"testing"
+
+	"edgetop/model"
+)
+
+func explainText(t *testing.T, r *model.Record) string {
+	t.Helper()
+	cat, codes := testCatalog(t)
+	return strings.Join(explainer{cat: cat, codes: codes}.lines(r, NoColorTheme(), 200), "\n")
+}
+
+func TestExplainLoginRefusedIsAboutCredentials(t *testing.T) {
+	out := explainText(t, &model.Record{Operation: "CreateAuthCookie", Method: "POST", Status: 401,
+		APICode: "Unauthorized", APIMessage: "bad credentials"})
+	for _, want := range []string{"refused the console user or password", "check --user and the password"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("missing %q in\n%s", want, out)
+		}
+	}
+}
+
+func TestExplain2019SuccessEnvelopeIsNotAnError(t *testing.T) {
+	out := explainText(t, &model.Record{Operation: "ListThings", Method: "GET", Status: 200, APICode: "200", APIMessage: "success"})
+	if strings.Contains(out, "API error") {
+		t.Errorf("a 2019 success envelope is shown as an API error:\n%s", out)
+	}
+	out = explainText(t, &model.Record{Operation: "ListThings", Method: "GET", Status: 404, APICode: "404", APIMessage: "no such device"})
+	if !strings.Contains(out, "API error") || !strings.Contains(out, "2019-09-30 numeric Code") {
+		t.Errorf("a 2019 error envelope is not explained:\n%s", out)
+	}
+}
+
+func TestExplainUndocumentedCodeSaysSo(t *testing.T) {
+	out := explainText(t, &model.Record{Operation: "GetThingProperties", Method: "GET", Status: 421, APICode: "TooManyConnections"})
+	if !strings.Contains(out, "not in the documented 2020-04-30 Code list") {
+		t.Errorf("undocumented Code not flagged:\n%s", out)
+	}
+}
