@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/url"
 	"os"
 	"os/signal"
@@ -85,10 +86,13 @@ type simCmd struct {
 func (s simCmd) Run(ctx context.Context) error {
 	opts := edgesim.Options{Listen: s.Listen, Seed: s.Seed, CookieMaxAge: s.CookieTTL, ConnLimit: s.ConnLimit,
 		Heartbeat: s.Heartbeat, MaintenanceEvery: s.MaintenanceEvery, MaintenanceFor: s.MaintenanceFor}
+	if _, _, err := net.SplitHostPort(s.Listen); err != nil {
+		return usageError{fmt.Errorf("--listen %q: want HOST:PORT, e.g. 127.0.0.1:9999", s.Listen)}
+	}
 	for _, spec := range s.Fault {
 		f, err := edgesim.ParseFault(spec)
 		if err != nil {
-			return usageError{err}
+			return usageError{fmt.Errorf("%w (operations: %s)", err, strings.Join(edgesim.Operations, ", "))}
 		}
 		opts.Faults = append(opts.Faults, f)
 	}
@@ -287,6 +291,9 @@ func checkGateway(raw string) error {
 	}
 	if u.Scheme != "https" || u.Host == "" {
 		return fmt.Errorf("gateway %q: want https://HOST:9999 (the edge API is HTTPS only)", raw)
+	}
+	if strings.Trim(u.Path, "/") != "" || u.RawQuery != "" || u.Fragment != "" {
+		return fmt.Errorf("gateway %q: give only https://HOST:PORT; the API paths are added by edgetop", u.Redacted())
 	}
 	if u.User != nil {
 		return fmt.Errorf("gateway %q: put the user in --user and the password in EDGETOP_PASSWORD, not in the URL", u.Redacted())

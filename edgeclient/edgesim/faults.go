@@ -324,7 +324,7 @@ func (r *FaultRule) setDuration(k, v string) error {
 // Validate checks that the rule is well formed and does something.
 func (r FaultRule) Validate() error {
 	if r.Op != "" && r.Op != "*" && !knownOp(r.Op) {
-		return fmt.Errorf("unknown operation %q (see Operations)", r.Op)
+		return fmt.Errorf("unknown operation %q", r.Op)
 	}
 	// 1xx are interim answers: net/http would send one and then a 200 with
 	// the error body (or, for 101, hand the connection over).
