@@ -50,7 +50,7 @@ type cli struct {
 
 	Dash    dashCmd    `cmd:"" default:"withargs" help:"The dashboard (default). Example: edgetop --gateway https://HOST:9999 --user admin"`
 	Sim     simCmd     `cmd:"" help:"Run the simulated gateway alone. Example: edgetop sim --listen 127.0.0.1:9999"`
-	Codes   codesCmd   `cmd:"" help:"Print the edge API status table. Example: edgetop codes"`
+	Codes   codesCmd   `cmd:"" help:"Print the edge API status table and the API error Codes. Example: edgetop codes"`
 	Explain explainCmd `cmd:"" help:"Explain a status code or an API error Code. Example: edgetop explain 421"`
 }
 
@@ -169,8 +169,8 @@ func fail(code int, err error) {
 
 // Run prints the status table.
 func (codesCmd) Run() error {
-	cat, _ := catalogs()
-	_, err := lipgloss.Fprint(os.Stdout, ui.RenderCodes(cat, printOptions()))
+	cat, codes := catalogs()
+	_, err := lipgloss.Fprint(os.Stdout, ui.RenderCodes(cat, codes, printOptions()))
 	return err
 }
 

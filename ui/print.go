@@ -26,8 +26,9 @@ type PrintOptions struct {
 var ErrUnknownCode = errors.New("unknown code")
 
 // RenderCodes renders the whole status table, one code per block, aligned:
-// code, response message, then the description (bullets and note kept).
-func RenderCodes(cat *model.Catalog, o PrintOptions) string {
+// code, response message, then the description (bullets and note kept);
+// then, when codes is not nil, the 2020-04-30 API error Codes.
+func RenderCodes(cat *model.Catalog, codes *model.APICodes, o PrintOptions) string {
 	entries := cat.Entries()
 	msgW := 0
 	for _, e := range entries {
@@ -57,6 +58,38 @@ func RenderCodes(cat *model.Catalog, o PrintOptions) string {
 		if len(lines) == 0 {
 			b.WriteByte('\n')
 		}
+	}
+	if codes != nil {
+		b.WriteString(renderAPICodes(cat, codes, o))
+	}
+	return b.String()
+}
+
+// renderAPICodes lists the API error Codes: Code, HTTP status, meaning.
+func renderAPICodes(cat *model.Catalog, codes *model.APICodes, o PrintOptions) string {
+	all := codes.All()
+	codeW := 0
+	for _, c := range all {
+		codeW = max(codeW, ansi.StringWidth(c.Code))
+	}
+	prefix := codeW + 2 + 3 + 2
+	if o.Glyphs {
+		prefix += 2
+	}
+	var b strings.Builder
+	b.WriteString("\n")
+	b.WriteString("API error Codes (2020-04-30 bodies: {\"Code\":\"...\",\"Message\":\"...\"})")
+	b.WriteString("\n")
+	for _, c := range all {
+		cl := cat.Lookup(c.Status).Class
+		head := fmt.Sprintf("%-*s  %3d", codeW, c.Code, c.Status)
+		if o.Glyphs {
+			head = ClassGlyph(cl) + " " + head
+		}
+		b.WriteString(o.Theme.Class[cl].Render(head))
+		b.WriteString("  ")
+		b.WriteString(strings.ReplaceAll(wrap(c.Meaning, o.Width-prefix, 0), "\n", "\n"+strings.Repeat(" ", prefix)))
+		b.WriteString("\n")
 	}
 	return b.String()
 }

@@ -9,8 +9,8 @@ import (
 )
 
 func TestRenderCodesPlainHasEveryCodeAndNoEscapes(t *testing.T) {
-	cat, _ := testCatalog(t)
-	out := RenderCodes(cat, PrintOptions{Theme: NoColorTheme()})
+	cat, codes := testCatalog(t)
+	out := RenderCodes(cat, codes, PrintOptions{Theme: NoColorTheme()})
 	if strings.Contains(out, "\x1b") {
 		t.Fatalf("plain output has an escape sequence:\n%q", out)
 	}
@@ -18,6 +18,11 @@ func TestRenderCodesPlainHasEveryCodeAndNoEscapes(t *testing.T) {
 		want := e.Message
 		if !strings.Contains(out, want) {
 			t.Errorf("code %d: message %q missing", e.Code, want)
+		}
+	}
+	for _, c := range codes.All() {
+		if !strings.Contains(out, c.Code) {
+			t.Errorf("API Code %s missing", c.Code)
 		}
 	}
 	for _, g := range []string{"✓", "✗", "⚡"} {
@@ -42,8 +47,8 @@ func TestRenderCodesPlainHasEveryCodeAndNoEscapes(t *testing.T) {
 }
 
 func TestRenderCodesTerminalColoursByClassWithGlyphs(t *testing.T) {
-	cat, _ := testCatalog(t)
-	out := RenderCodes(cat, PrintOptions{Theme: NewTheme(true), Glyphs: true, Width: 80})
+	cat, codes := testCatalog(t)
+	out := RenderCodes(cat, codes, PrintOptions{Theme: NewTheme(true), Glyphs: true, Width: 80})
 	if !strings.Contains(out, "\x1b[") {
 		t.Fatal("terminal output has no colour")
 	}
