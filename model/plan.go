@@ -1,6 +1,14 @@
 package model
 
-import "time"
+import (
+	"slices"
+	"time"
+)
+
+// MaxReadIdentifiers is the most property identifiers one
+// GetThingProperties call names, and the most a device learns from the
+// watch stream: reads name at most this many.
+const MaxReadIdentifiers = 100
 
 // CallKind names a call the workload makes.
 type CallKind uint8
@@ -43,16 +51,24 @@ type Call struct {
 // PlanDevice is a device the workload polls.
 type PlanDevice struct {
 	ProductKey, DeviceName string
-	// Properties are its readable property identifiers (at most 100 are
-	// read per call); Services its callable services.
+	// Properties are its readable property identifiers (at most
+	// MaxReadIdentifiers are read per call): from the product's TSL
+	// (2020-04-30), or learned from the watch stream (Plan.Learn). Services
+	// are its callable services.
 	Properties, Services []string
 }
+
+// deviceKey identifies a device.
+type deviceKey struct{ productKey, deviceName string }
 
 // Plan decides which call a workload makes next: authenticate first, list
 // the things, open the watch stream once there are devices, then read each
 // device's properties in turn (devices whose properties are unknown are
 // skipped), re-listing now and then; extra calls (the demo's, the
-// operator's) go before the next poll. It is pure: time comes in
+// operator's) go before the next poll. A device's properties come from its
+// TSL with the ListThings result (2020-04-30) or are learned from the
+// property identifiers the watch stream reports (Learn; 2019-09-30 has no
+// GetTSL), and learned ones survive a re-list. It is pure: time comes in
 // as an argument, and it does no I/O.
 type Plan struct {
 	// RelistEvery is how often ListThings is repeated (default 30s).
@@ -66,6 +82,9 @@ type Plan struct {
 	next        int
 	extra       []Call
 	authPending bool
+	// learned are the identifiers Learn added, per listed device; they are
+	// merged into the devices of every later ListThings result.
+	learned map[deviceKey][]string
 }
 
 // NewPlan returns a plan that starts with authentication.
@@ -113,8 +132,8 @@ func (p *Plan) Next(now time.Time) Call {
 		return Call{}
 	}
 	ids := d.Properties
-	if len(ids) > 100 {
-		ids = ids[:100]
+	if len(ids) > MaxReadIdentifiers {
+		ids = ids[:MaxReadIdentifiers]
 	}
 	return Call{Kind: CallGetProperties, ProductKey: d.ProductKey, DeviceName: d.DeviceName, Identifiers: ids}
 }
@@ -129,10 +148,74 @@ func (p *Plan) Done(c Call, devices []PlanDevice, failed bool) {
 	case CallListThings:
 		if !failed {
 			p.devices = devices
+			p.relearn()
 		} else if len(p.devices) == 0 {
 			p.listedOnce = false // try again at the next tick
 		}
 	}
+}
+
+// Learn merges property identifiers reported for a listed device (the
+// keys of a propertiesChanged event's Args) into its properties, so the
+// device is polled from then on. Identifiers already known, empty ones,
+// and any past MaxReadIdentifiers per device are ignored, as are devices
+// the last ListThings did not return. It reports whether anything was
+// added.
+func (p *Plan) Learn(productKey, deviceName string, ids ...string) bool {
+	i := slices.IndexFunc(p.devices, func(d PlanDevice) bool {
+		return d.ProductKey == productKey && d.DeviceName == deviceName
+	})
+	if i < 0 {
+		return false
+	}
+	d := &p.devices[i]
+	k := deviceKey{productKey, deviceName}
+	added := false
+	for _, id := range ids {
+		if id == "" || len(d.Properties) >= MaxReadIdentifiers || slices.Contains(d.Properties, id) {
+			continue
+		}
+		// Clip first: devices of one product may share the TSL's slice,
+		// and calls in flight may hold it; an append must not write
+		// into their backing array.
+		d.Properties = append(slices.Clip(d.Properties), id)
+		if p.learned == nil {
+			p.learned = map[deviceKey][]string{}
+		}
+		p.learned[k] = append(p.learned[k], id)
+		added = true
+	}
+	return added
+}
+
+// KnowsProperties reports whether some device has property identifiers
+// to read.
+func (p *Plan) KnowsProperties() bool {
+	return slices.ContainsFunc(p.devices, func(d PlanDevice) bool { return len(d.Properties) > 0 })
+}
+
+// relearn merges the learned identifiers into a new device list and
+// forgets those of devices no longer listed.
+func (p *Plan) relearn() {
+	if len(p.learned) == 0 {
+		return
+	}
+	kept := make(map[deviceKey][]string, len(p.learned))
+	for i := range p.devices {
+		d := &p.devices[i]
+		k := deviceKey{d.ProductKey, d.DeviceName}
+		ids, ok := p.learned[k]
+		if !ok {
+			continue
+		}
+		kept[k] = ids
+		for _, id := range ids {
+			if len(d.Properties) < MaxReadIdentifiers && !slices.Contains(d.Properties, id) {
+				d.Properties = append(slices.Clip(d.Properties), id)
+			}
+		}
+	}
+	p.learned = kept
 }
 
 // WatchClosed reports that the watch stream ended; Next opens it again.

@@ -1,6 +1,8 @@
 package model
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -81,5 +83,131 @@ func TestPlanFailures(t *testing.T) {
 	}
 	if CallBurst.String() != "burst" || CallKind(99).String() != "unknown" {
 		t.Fatal("String")
+	}
+}
+
+// listed returns a plan that has authenticated, listed devs and opened the
+// watch stream.
+func listed(t *testing.T, t0 time.Time, devs ...PlanDevice) *Plan {
+	t.Helper()
+	p := NewPlan()
+	p.Done(p.Next(t0), nil, false) // auth
+	c := p.Next(t0)
+	if c.Kind != CallListThings {
+		t.Fatalf("after auth: %v", c.Kind)
+	}
+	p.Done(c, devs, false)
+	if c = p.Next(t0); c.Kind != CallWatch {
+		t.Fatalf("after list: %v", c.Kind)
+	}
+	return p
+}
+
+// TestPlanLearn: on 2019-09-30 (no TSL) nothing is polled until the watch
+// stream names some identifiers; then the devices it named are polled with
+// them, in turn, and the others are still skipped.
+func TestPlanLearn(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := listed(t, t0, PlanDevice{ProductKey: "pk", DeviceName: "a"}, PlanDevice{ProductKey: "pk", DeviceName: "b"},
+		PlanDevice{ProductKey: "pk", DeviceName: "c"})
+	if c := p.Next(t0); c.Kind != CallNone || p.KnowsProperties() {
+		t.Fatalf("polled %v with no identifiers known", c)
+	}
+	if !p.Learn("pk", "b", "Brightness", "Color") {
+		t.Fatal("Learn added nothing")
+	}
+	if p.Learn("pk", "b", "Color", "") {
+		t.Fatal("a known identifier and an empty one were added")
+	}
+	if p.Learn("pk", "zz", "x") || p.Learn("other", "a", "x") {
+		t.Fatal("learned for a device that is not listed")
+	}
+	p.Learn("pk", "c", "Temperature")
+	p.Learn("pk", "b", "Power")
+	var got []string
+	for range 4 {
+		c := p.Next(t0)
+		if c.Kind != CallGetProperties {
+			t.Fatalf("after Learn: %v", c.Kind)
+		}
+		got = append(got, c.DeviceName+":"+strings.Join(c.Identifiers, "+"))
+	}
+	want := "b:Brightness+Color+Power,c:Temperature,b:Brightness+Color+Power,c:Temperature"
+	if s := strings.Join(got, ","); s != want {
+		t.Fatalf("polls %s, want %s", s, want)
+	}
+	if !p.KnowsProperties() {
+		t.Fatal("KnowsProperties false after Learn")
+	}
+}
+
+// TestPlanLearnSurvivesRelist: a re-list without TSL (2019-09-30) keeps
+// what was learned for the devices still listed and forgets the others;
+// identifiers the TSL also names are not doubled.
+func TestPlanLearnSurvivesRelist(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := listed(t, t0, PlanDevice{ProductKey: "pk", DeviceName: "a"}, PlanDevice{ProductKey: "pk", DeviceName: "b"})
+	p.Learn("pk", "a", "x", "y")
+	p.Learn("pk", "b", "z")
+	later := t0.Add(time.Minute)
+	c := p.Next(later)
+	if c.Kind != CallListThings {
+		t.Fatalf("relist: %v", c.Kind)
+	}
+	p.Done(c, []PlanDevice{{ProductKey: "pk", DeviceName: "a", Properties: []string{"y", "w"}}}, false)
+	devs := p.Devices()
+	if len(devs) != 1 || strings.Join(devs[0].Properties, ",") != "y,w,x" {
+		t.Fatalf("after relist: %+v", devs)
+	}
+	c = p.Next(later.Add(time.Minute))
+	p.Done(c, []PlanDevice{{ProductKey: "pk", DeviceName: "a"}, {ProductKey: "pk", DeviceName: "b"}}, false)
+	if got := p.Devices(); strings.Join(got[0].Properties, ",") != "x,y" || len(got[1].Properties) != 0 {
+		t.Fatalf("b's identifiers should be forgotten once it was not listed: %+v", got)
+	}
+	// A failed re-list keeps the devices and what they learned.
+	c = p.Next(later.Add(2 * time.Minute))
+	p.Done(c, nil, true)
+	if got := p.Devices(); len(got) != 2 || len(got[0].Properties) != 2 {
+		t.Fatalf("after a failed relist: %+v", got)
+	}
+}
+
+// TestPlanLearnDoesNotShareSlices: devices of one product share the TSL's
+// identifier slice (ui.listDevices); learning for one must not change the
+// other, nor a call already handed out.
+func TestPlanLearnDoesNotShareSlices(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tsl := make([]string, 1, 8)
+	tsl[0] = "power"
+	p := listed(t, t0, PlanDevice{ProductKey: "pk", DeviceName: "a", Properties: tsl},
+		PlanDevice{ProductKey: "pk", DeviceName: "b", Properties: tsl})
+	inFlight := p.Next(t0)
+	p.Learn("pk", "a", "extraA")
+	p.Learn("pk", "b", "extraB")
+	devs := p.Devices()
+	if a, b := strings.Join(devs[0].Properties, ","), strings.Join(devs[1].Properties, ","); a != "power,extraA" || b != "power,extraB" {
+		t.Fatalf("a=%s b=%s", a, b)
+	}
+	if len(inFlight.Identifiers) != 1 || tsl[:2][1] != "" {
+		t.Fatalf("Learn wrote into a shared slice: call %v, tsl %v", inFlight.Identifiers, tsl[:2])
+	}
+}
+
+// TestPlanLearnCap: a device learns at most MaxReadIdentifiers
+// identifiers (a gateway naming thousands cannot grow the plan without
+// bound).
+func TestPlanLearnCap(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := listed(t, t0, PlanDevice{ProductKey: "pk", DeviceName: "a"})
+	ids := make([]string, 3*MaxReadIdentifiers)
+	for i := range ids {
+		ids[i] = "p" + strconv.Itoa(i)
+	}
+	p.Learn("pk", "a", ids...)
+	if n := len(p.Devices()[0].Properties); n != MaxReadIdentifiers {
+		t.Fatalf("learned %d identifiers, want %d", n, MaxReadIdentifiers)
+	}
+	if c := p.Next(t0); len(c.Identifiers) != MaxReadIdentifiers || c.Identifiers[0] != "p0" {
+		t.Fatalf("read %d identifiers from %q", len(c.Identifiers), c.Identifiers[0])
 	}
 }

@@ -136,6 +136,8 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return a, a.handleCallDone(msg)
 	case watchEndedMsg:
 		return a, a.handleWatchEnded(msg)
+	case propsLearnedMsg:
+		return a, a.handlePropsLearned(msg)
 	case demoDoneMsg:
 		return a, a.handleDemoDone(msg)
 	case noticeExpiredMsg:

@@ -23,6 +23,13 @@ type DemoHooks interface {
 // class appears within it.
 const demoPeriod = time.Minute
 
+// demoWaitMax is how long the demo waits for the workload to know some
+// property identifiers before its first round starts anyway. On
+// 2020-04-30 the TSL names them with the first ListThings; on 2019-09-30
+// they are learned from the watch stream's first propertiesChanged events
+// (the simulator sends them within about a second).
+const demoWaitMax = 10 * time.Second
+
 // demoConnLimit is the simulator's connection limit outside the 421 step.
 const demoConnLimit = 32
 
@@ -35,8 +42,9 @@ const demoConnLimit = 32
 type demoStep struct {
 	at   time.Duration
 	name string
-	// calls builds the calls to enqueue from the devices known.
-	calls func(devs []model.PlanDevice) []model.Call
+	// calls builds the calls to enqueue from the devices known; ver is
+	// the API version the client speaks (raw paths carry its prefix).
+	calls func(devs []model.PlanDevice, ver string) []model.Call
 	// hook changes the simulator or drives the second, read-only client
 	// (run in a cmd, off the UI loop).
 	hook func(ctx context.Context, e demoEnv)
@@ -58,6 +66,9 @@ type demoScript struct {
 	round time.Time
 	next  int
 	on    bool
+	// waitFrom is when the script first came due: the first round starts
+	// once identifiers are known, or demoWaitMax after it.
+	waitFrom time.Time
 }
 
 func newDemoScript() demoScript {
@@ -138,6 +149,12 @@ func (w *workload) dueDemo(now time.Time) []demoStep {
 		return nil
 	}
 	if d.round.IsZero() {
+		if d.waitFrom.IsZero() {
+			d.waitFrom = now
+		}
+		if !w.plan.KnowsProperties() && now.Sub(d.waitFrom) < demoWaitMax {
+			return nil
+		}
 		d.round = now
 	}
 	var hooks []demoStep
@@ -145,7 +162,7 @@ func (w *workload) dueDemo(now time.Time) []demoStep {
 		st := d.steps[d.next]
 		d.next++
 		if st.calls != nil {
-			for _, c := range st.calls(w.plan.Devices()) {
+			for _, c := range st.calls(w.plan.Devices(), w.apiVersion) {
 				w.plan.Enqueue(c)
 			}
 		}
@@ -181,7 +198,7 @@ func demoHookCmd(ctx context.Context, e demoEnv, gen uint64, name string, hook f
 // calibrate now and then, the others work.
 var demoServices = []string{"toggle", "calibrate", "selfTest", "resetEnergy", "get"}
 
-func serviceCalls(devs []model.PlanDevice) []model.Call {
+func serviceCalls(devs []model.PlanDevice, _ string) []model.Call {
 	var out []model.Call
 	for _, d := range devs {
 		if svc := pickService(d.Services); svc != "" {
@@ -202,35 +219,64 @@ func pickService(have []string) string {
 	return ""
 }
 
-func legacyCall(devs []model.PlanDevice) []model.Call {
+// withProperties returns the first device (the last when last is set)
+// whose property identifiers are known.
+func withProperties(devs []model.PlanDevice, last bool) (model.PlanDevice, bool) {
+	for i := range devs {
+		if last {
+			i = len(devs) - 1 - i
+		}
+		if len(devs[i].Properties) > 0 {
+			return devs[i], true
+		}
+	}
+	return model.PlanDevice{}, false
+}
+
+// legacyCall reads a device's properties on the legacy singular path,
+// which the gateway redirects (302), in the version the client speaks.
+func legacyCall(devs []model.PlanDevice, ver string) []model.Call {
 	if len(devs) == 0 {
 		return nil
 	}
-	d := devs[0]
-	p := "/2020-04-30/thing/" + url.PathEscape(d.ProductKey) + "/" + url.PathEscape(d.DeviceName) + "/properties"
+	d, ok := withProperties(devs, false)
+	if !ok {
+		d = devs[0] // the 302 still shows; the read after it is a 400
+	}
+	p := "/" + ver + "/thing/" + url.PathEscape(d.ProductKey) + "/" + url.PathEscape(d.DeviceName) + "/properties"
 	if len(d.Properties) > 0 {
 		p += "?identifiers=" + url.QueryEscape(d.Properties[0])
 	}
 	return []model.Call{{Kind: model.CallRaw, Method: "GET", Path: p}}
 }
 
-func badCalls(devs []model.PlanDevice) []model.Call {
+// badCalls are requests the gateway refuses: a read of a device that does
+// not exist (404; it needs known identifiers, or the answer is a 400 for
+// the missing parameter), a read without identifiers (400) and a method
+// the collection does not allow (405).
+func badCalls(devs []model.PlanDevice, ver string) []model.Call {
 	if len(devs) == 0 {
 		return nil
+	}
+	var out []model.Call
+	if d, ok := withProperties(devs, false); ok {
+		out = append(out, model.Call{Kind: model.CallGetProperties, ProductKey: d.ProductKey, DeviceName: "Light99", Identifiers: d.Properties})
 	}
 	d := devs[0]
-	return []model.Call{
-		{Kind: model.CallGetProperties, ProductKey: d.ProductKey, DeviceName: "Light99", Identifiers: d.Properties},
-		{Kind: model.CallGetProperties, ProductKey: d.ProductKey, DeviceName: d.DeviceName},
+	return append(out,
+		model.Call{Kind: model.CallGetProperties, ProductKey: d.ProductKey, DeviceName: d.DeviceName},
 		// The things collection cannot be deleted: 405 with Allow.
-		{Kind: model.CallRaw, Method: "DELETE", Path: "/2020-04-30/things"},
-	}
+		model.Call{Kind: model.CallRaw, Method: "DELETE", Path: "/" + ver + "/things"},
+	)
 }
 
-func burstCall(devs []model.PlanDevice) []model.Call {
-	if len(devs) == 0 {
+// burstCall reads a device's properties 12 times at once, past the
+// connection limit (421). It needs known identifiers (without them every
+// read would be a 400 too), so with none it is skipped.
+func burstCall(devs []model.PlanDevice, _ string) []model.Call {
+	d, ok := withProperties(devs, true)
+	if !ok {
 		return nil
 	}
-	d := devs[len(devs)-1]
 	return []model.Call{{Kind: model.CallBurst, ProductKey: d.ProductKey, DeviceName: d.DeviceName, Identifiers: d.Properties, N: 12}}
 }

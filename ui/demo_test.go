@@ -82,3 +82,54 @@ func TestDemoViewerWriteIs403(t *testing.T) {
 		t.Fatal("the viewer's cookie was not deleted")
 	}
 }
+
+// TestDemoWaitsForIdentifiers: on 2019-09-30 nothing names the properties
+// until the watch stream does, so the demo's round waits for them (up to
+// demoWaitMax), and the steps that need identifiers pick a device that has
+// some, or are skipped, rather than firing reads that can only be 400s.
+func TestDemoWaitsForIdentifiers(t *testing.T) {
+	_, sim, _ := simDeps(t, edgesim.Options{Seed: 1})
+	a := newTestApp(t, func(d *Deps) { d.Client = &fakeAPI{}; d.Demo = true; d.Sim = sim })
+	devs := []model.PlanDevice{{ProductKey: "pk", DeviceName: "Light01"}, {ProductKey: "pk", DeviceName: "Door02"}}
+	if c := burstCall(devs, "2019-09-30"); c != nil {
+		t.Fatalf("burst with no identifiers: %+v", c)
+	}
+	for _, c := range badCalls(devs, "2019-09-30") {
+		if c.DeviceName == "Light99" {
+			t.Fatalf("unknown-device read with no identifiers (a 400, not the 404): %+v", c)
+		}
+	}
+	p := a.work.plan
+	p.Done(p.Next(t0), nil, false)  // auth
+	p.Done(p.Next(t0), devs, false) // list, no TSL
+	p.Next(t0)                      // watch
+	a.work.dueDemo(t0)
+	a.work.dueDemo(t0.Add(5 * time.Second))
+	if !a.work.demo.round.IsZero() || a.work.demo.next != 0 {
+		t.Fatal("the demo started before any identifier was known")
+	}
+	p.Learn("pk", "Light01", "Brightness")
+	a.work.dueDemo(t0.Add(6 * time.Second))
+	if got := a.work.demo.round; !got.Equal(t0.Add(6 * time.Second)) {
+		t.Fatalf("round started at %v, want once identifiers were known", got)
+	}
+	if l := legacyCall(p.Devices(), "2019-09-30"); l[0].Path != "/2019-09-30/thing/pk/Light01/properties?identifiers=Brightness" {
+		t.Fatalf("legacy path %s", l[0].Path)
+	}
+	c := burstCall(p.Devices(), "2019-09-30")
+	if len(c) != 1 || c[0].DeviceName != "Light01" || strings.Join(c[0].Identifiers, ",") != "Brightness" {
+		t.Fatalf("burst %+v, want Light01 with its learned identifier", c)
+	}
+	if bad := badCalls(p.Devices(), "2019-09-30"); bad[0].DeviceName != "Light99" || len(bad[0].Identifiers) != 1 ||
+		len(bad[1].Identifiers) != 0 || bad[2].Path != "/2019-09-30/things" {
+		t.Fatalf("bad calls %+v", bad)
+	}
+
+	// Without any identifier the round starts after demoWaitMax anyway.
+	b := newTestApp(t, func(d *Deps) { d.Client = &fakeAPI{}; d.Demo = true; d.Sim = sim })
+	b.work.dueDemo(t0)
+	b.work.dueDemo(t0.Add(demoWaitMax))
+	if !b.work.demo.round.Equal(t0.Add(demoWaitMax)) {
+		t.Fatal("the demo waited past demoWaitMax")
+	}
+}

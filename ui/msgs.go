@@ -50,6 +50,15 @@ type watchEndedMsg struct {
 	Err    error
 }
 
+// propsLearnedMsg is sent when a watch stream has seen property
+// identifiers it had not seen before (keys of propertiesChanged Args), at
+// most one batch per learnWindow. ID is the stream's ID; a stale one is
+// dropped.
+type propsLearnedMsg struct {
+	ID      uint64
+	Devices []learnedProps
+}
+
 // demoDoneMsg is sent when a demo step's hook (a fault switched on at the
 // simulated gateway) has been applied.
 type demoDoneMsg struct {

@@ -139,6 +139,7 @@ func runPlainWorkload(ctx context.Context, d Deps) error {
 			w.plan.WatchClosed()
 		default:
 		}
+		w.learnQueued()
 		now := d.Now()
 		for _, st := range w.dueDemo(now) {
 			st.hook(ctx, d.demoEnv(w.plan.Devices()))
@@ -149,9 +150,10 @@ func runPlainWorkload(ctx context.Context, d Deps) error {
 		case model.CallNone:
 		case model.CallWatch:
 			w.watchID++
-			if cmd := watchCmd(ctx, d.Client, w.watchID, w.plan.Devices()); cmd != nil {
+			if s, ok := newWatchStream(ctx, d.Client, w.watchID, w.plan.Devices()); ok {
+				w.learned = s.learned
 				go func() {
-					cmd()
+					s.run()
 					watchEnded <- struct{}{}
 				}()
 			}
@@ -172,6 +174,23 @@ func runPlainWorkload(ctx context.Context, d Deps) error {
 		}
 	}
 	return nil
+}
+
+// learnQueued gives the plan what the current watch stream has learned so
+// far, without waiting (plain mode's counterpart of handlePropsLearned).
+func (w *workload) learnQueued() {
+	for w.learned != nil {
+		select {
+		case m, ok := <-w.learned:
+			if !ok {
+				w.learned = nil
+				return
+			}
+			w.learn(m)
+		default:
+			return
+		}
+	}
 }
 
 // isTerminal reports whether w is a terminal.

@@ -2,12 +2,14 @@ package ui
 
 import (
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/charmbracelet/x/exp/golden"
 
+	"edgetop/edgeclient"
 	"edgetop/edgeclient/edgesim"
 )
 
@@ -41,5 +43,30 @@ func TestRunPlainAgainstSimulator(t *testing.T) {
 	assertSafe(t, out, true)
 	if cl.Auth().Authenticated {
 		t.Error("cookie not deleted")
+	}
+}
+
+// TestRunPlain2019LearnsFromWatch: against a 2019-09-30 gateway (no
+// GetTSL) plain mode learns the identifiers from the watch stream and its
+// property reads succeed, named after what the stream reported.
+func TestRunPlain2019LearnsFromWatch(t *testing.T) {
+	deps, sim, _ := simDeps(t, edgesim.Options{Seed: 1})
+	obs := edgeclient.NewChanObserver(4096)
+	cl, err := edgeclient.New(edgeclient.Config{Gateway: sim.URL, APIVersion: edgeclient.Version2019,
+		User: "admin", Password: "admin1234", CAPEM: sim.CertPEM(), Observer: obs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	deps.Client, deps.Observer = cl, obs
+	ctx, cancel := context.WithCancel(context.Background())
+	ok200 := regexp.MustCompile(`GetThingProperties .* 200 `)
+	w := &lineWriter{cond: ok200.MatchString, done: cancel}
+	deps.Duration = time.Minute // a bound for a broken run; the test ends on the line
+	if err := RunPlain(ctx, deps, w); err != nil {
+		t.Fatal(err)
+	}
+	out := w.String()
+	if !ok200.MatchString(out) || regexp.MustCompile(`GetThingProperties .* 400 `).MatchString(out) {
+		t.Fatalf("no successful property read learned from the watch stream:\n%s", out)
 	}
 }

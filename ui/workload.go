@@ -41,9 +41,14 @@ type workload struct {
 	interval time.Duration
 	gen      uint64
 	watchID  uint64
-	started  time.Time
-	demo     demoScript
-	failures int
+	// learned is the current watch stream's channel of newly seen
+	// property identifiers (nil before the first stream).
+	learned <-chan propsLearnedMsg
+	started time.Time
+	// apiVersion is the version the client speaks (the demo's raw paths).
+	apiVersion string
+	demo       demoScript
+	failures   int
 	// refused is set when the gateway refused the console credentials:
 	// the workload stops, since retrying cannot help and could lock the
 	// account.
@@ -51,7 +56,7 @@ type workload struct {
 }
 
 func newWorkload(d Deps) workload {
-	w := workload{plan: model.NewPlan(), interval: d.Interval, gen: 1}
+	w := workload{plan: model.NewPlan(), interval: d.Interval, gen: 1, apiVersion: d.APIVersion}
 	if d.Demo && d.Sim != nil {
 		w.demo = newDemoScript()
 	}
@@ -93,10 +98,7 @@ func (a *App) handleWorkloadTick(m workloadTickMsg) tea.Cmd {
 	case model.CallNone:
 		cmds = append(cmds, workloadTickCmd(a.work.gen, a.work.interval))
 	case model.CallWatch:
-		a.work.watchID++
-		a.conn.watching = true
-		cmds = append(cmds, watchCmd(a.ctx, a.deps.Client, a.work.watchID, a.work.plan.Devices()),
-			workloadTickCmd(a.work.gen, 0))
+		cmds = append(cmds, a.openWatch(), workloadTickCmd(a.work.gen, 0))
 	default:
 		cmds = append(cmds, callCmd(a.ctx, a.deps.Client, a.work.gen, c))
 	}
@@ -127,6 +129,19 @@ func (a *App) handleCallDone(m callDoneMsg) tea.Cmd {
 		a.work.failures = 0
 	}
 	return tea.Batch(cmd, workloadTickCmd(a.work.gen, wait))
+}
+
+// openWatch starts a new watch stream on the listed devices, and the wait
+// for what it learns.
+func (a *App) openWatch() tea.Cmd {
+	a.work.watchID++
+	a.conn.watching = true
+	s, ok := newWatchStream(a.ctx, a.deps.Client, a.work.watchID, a.work.plan.Devices())
+	if !ok {
+		return nil // a client that cannot watch: the plan keeps it "open"
+	}
+	a.work.learned = s.learned
+	return tea.Batch(watchCmd(s), learnedCmd(s.learned))
 }
 
 // handleWatchEnded lets the plan reopen the stream.
@@ -213,8 +228,9 @@ func listDevices(ctx context.Context, api API) ([]model.PlanDevice, error) {
 type productSpec struct{ properties, services []string }
 
 // fetchSpec reads a product's TSL for its readable properties and its
-// services. Without a TSL (2019-09-30, or an error) the device is still
-// polled, with no identifiers (the gateway answers 400, which shows).
+// services. Without a TSL (2019-09-30, or an error) the device has no
+// identifiers until the watch stream names some (watch.go, Plan.Learn);
+// the plan does not poll it before.
 func fetchSpec(ctx context.Context, api API, productKey string) productSpec {
 	tsl, err := api.GetTSL(ctx, productKey)
 	if err != nil || tsl == nil {
