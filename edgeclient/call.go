@@ -156,7 +156,7 @@ func (c *Client) onTransportError(ctx context.Context, s *callState, h *hop) (bo
 		return c.backoff(ctx, s, h, string(kind))
 	}
 	c.emit(&h.rec)
-	return false, &NetError{Operation: s.rq.op, Kind: kind, RecordID: h.rec.ID, Err: errors.New(h.rec.Err.Text)}
+	return false, hopNetError(s.rq.op, h)
 }
 
 // onUnauthorized renews the cookie once (shared with every concurrent caller
@@ -219,7 +219,7 @@ func (c *Client) backoff(ctx context.Context, s *callState, h *hop, why string) 
 	p := &c.cfg.Retry
 	fail := func() error {
 		if h.rec.Err != nil {
-			return &NetError{Operation: s.rq.op, Kind: h.rec.Err.Kind, RecordID: h.rec.ID, Err: errors.New(h.rec.Err.Text)}
+			return hopNetError(s.rq.op, h)
 		}
 		return &APIError{Status: h.rec.Status, Code: h.rec.APICode, Message: h.rec.APIMessage, Operation: s.rq.op, RecordID: h.rec.ID}
 	}

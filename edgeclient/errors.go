@@ -60,6 +60,22 @@ type NetError struct {
 	RecordID uint64
 	// Err is the underlying error.
 	Err error
+	// PeerCertificate is the gateway's leaf certificate when TLS
+	// verification failed (Kind tls), so a UI can show its fingerprint for
+	// --pin; nil otherwise.
+	PeerCertificate *x509.Certificate
+}
+
+// hopNetError is the NetError for a hop whose record holds a transport
+// error. Err carries the record's (masked) text, not the raw error, so no
+// secret in a URL can reach the caller.
+func hopNetError(op string, h *hop) *NetError {
+	e := &NetError{Operation: op, Kind: h.rec.Err.Kind, RecordID: h.rec.ID, Err: errors.New(h.rec.Err.Text)}
+	var cv *tls.CertificateVerificationError
+	if errors.As(h.err, &cv) && len(cv.UnverifiedCertificates) > 0 {
+		e.PeerCertificate = cv.UnverifiedCertificates[0]
+	}
+	return e
 }
 
 // Error describes the failure in one line.

@@ -67,6 +67,10 @@ func TestTLSVerification(t *testing.T) {
 			if !errors.As(err, &ne) || ne.Kind != model.ErrTLS {
 				t.Fatalf("err = %v, want a tls NetError", err)
 			}
+			if tt.name == "unknown certificate" &&
+				(ne.PeerCertificate == nil || Fingerprint(ne.PeerCertificate.Raw) != pin) {
+				t.Errorf("PeerCertificate = %v, want the gateway's (%s) for --pin", ne.PeerCertificate, pin)
+			}
 			recs := rec.all()
 			if len(recs) != 1 || recs[0].Err == nil || recs[0].Err.Kind != model.ErrTLS || recs[0].Action.Kind != model.ActionNone {
 				t.Errorf("records %+v", recs)

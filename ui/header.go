@@ -74,7 +74,7 @@ func (a *App) authText() string {
 	switch {
 	case a.deps.Client == nil:
 		return t.Muted.Render("no client")
-	case a.work.refused:
+	case strings.HasPrefix(a.work.halted, "login refused"):
 		return t.Err.Render("login refused")
 	case !a.auth.Known:
 		return t.Muted.Render("auth …")
@@ -95,6 +95,8 @@ func (a *App) authText() string {
 func (a *App) connText() string {
 	t := a.theme
 	switch {
+	case a.work.halted != "":
+		return t.Err.Render("■ stopped")
 	case !a.conn.seen:
 		return t.Muted.Render("○ connecting")
 	case a.conn.lastErr:

@@ -3,6 +3,7 @@ package ui
 import (
 	"bytes"
 	"context"
+	"crypto/x509"
 	"strings"
 	"testing"
 
@@ -22,15 +23,15 @@ func TestLoginRefusedStopsTheWorkload(t *testing.T) {
 	if !ok || m.Call.Kind.String() != "auth" {
 		t.Fatalf("first call: %+v", m)
 	}
-	update(t, a, m) // its cmd is the notice's 5 s expiry: not run here
-	if !a.work.refused {
-		t.Fatal("refused not recorded")
+	update(t, a, m)
+	if !strings.HasPrefix(a.work.halted, "login refused") {
+		t.Fatalf("halted = %q", a.work.halted)
 	}
 	if cmd := update(t, a, workloadTickMsg{Gen: a.work.gen}); cmd != nil {
 		t.Fatal("the workload made another call after the login was refused")
 	}
 	frame := ansi.Strip(a.View().Content)
-	for _, want := range []string{"login refused", "check --user and the password"} {
+	for _, want := range []string{"login refused", "check --user and the password", "■ stopped"} {
 		if !strings.Contains(frame, want) {
 			t.Errorf("frame lacks %q:\n%s", want, frame)
 		}
@@ -57,5 +58,22 @@ func TestPlainLoginRefusedEndsWithTheReason(t *testing.T) {
 	err := RunPlain(context.Background(), Deps{Client: api, Catalog: cat, APICodes: codes, NoColor: true}, &out)
 	if err == nil || !strings.Contains(err.Error(), "login refused (HTTP 401)") {
 		t.Fatalf("err = %v", err)
+	}
+}
+
+// An untrusted certificate stops the workload too, and the notice gives
+// the fingerprint to pin.
+func TestUntrustedCertificateStopsTheWorkload(t *testing.T) {
+	cert := &x509.Certificate{Raw: []byte("gateway certificate")}
+	api := &fakeAPI{err: &edgeclient.NetError{Operation: "CreateAuthCookie", Kind: "tls", PeerCertificate: cert}}
+	a := newTestApp(t, func(d *Deps) { d.Client = api })
+	resize(a, 200, 50)
+	m, _ := findMsg[callDoneMsg](t, update(t, a, workloadTickMsg{Gen: a.work.gen}))
+	update(t, a, m)
+	if want := "--pin " + edgeclient.Fingerprint(cert.Raw); !strings.Contains(a.work.halted, want) {
+		t.Fatalf("halted = %q, want it to name %q", a.work.halted, want)
+	}
+	if cmd := update(t, a, workloadTickMsg{Gen: a.work.gen}); cmd != nil {
+		t.Fatal("the workload went on with an untrusted certificate")
 	}
 }

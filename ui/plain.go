@@ -160,8 +160,8 @@ func runPlainWorkload(ctx context.Context, d Deps) error {
 		default:
 			m, _ := callCmd(ctx, d.Client, w.gen, c)().(callDoneMsg)
 			w.plan.Done(c, m.Devices, m.Err != nil)
-			if loginRefused(c, m.Err) {
-				return errors.New(loginRefusedText(m.Err))
+			if text, ok := haltReason(c, m.Err); ok {
+				return errors.New(text)
 			}
 			if m.Err != nil && (c.Kind == model.CallAuth || c.Kind == model.CallListThings) {
 				w.failures++

@@ -61,6 +61,14 @@ func (a *App) setNotice(level noticeLevel, text string) tea.Cmd {
 	return noticeCmd(a.noticeSeq, noticeTTL)
 }
 
+// setStickyNotice shows a notice that stays until another replaces it:
+// for a state the operator must act on (the workload has stopped).
+func (a *App) setStickyNotice(level noticeLevel, text string) tea.Cmd {
+	a.noticeSeq++
+	a.notice = notice{id: a.noticeSeq, text: Sanitize(text), level: level}
+	return nil
+}
+
 // visibleLen is the number of list rows shown: the view's, less what came
 // in during a pause.
 func (a *App) visibleLen() int {

@@ -49,10 +49,10 @@ type workload struct {
 	apiVersion string
 	demo       demoScript
 	failures   int
-	// refused is set when the gateway refused the console credentials:
-	// the workload stops, since retrying cannot help and could lock the
-	// account.
-	refused bool
+	// halted says why the workload stopped for good (the gateway refused
+	// the credentials, or its certificate is not trusted): retrying cannot
+	// help, and with a wrong password could lock the account. "" runs.
+	halted string
 }
 
 func newWorkload(d Deps) workload {
@@ -88,7 +88,7 @@ func (a *App) changeRate(dir int) tea.Cmd {
 // steps that are due). The next tick is armed from the call's result, so a
 // slow gateway never piles calls up (STYLE.md §9).
 func (a *App) handleWorkloadTick(m workloadTickMsg) tea.Cmd {
-	if m.Gen != a.work.gen || a.quitting || a.work.refused {
+	if m.Gen != a.work.gen || a.quitting || a.work.halted != "" {
 		return nil
 	}
 	now := a.now
@@ -113,9 +113,9 @@ func (a *App) handleCallDone(m callDoneMsg) tea.Cmd {
 		return nil
 	}
 	a.work.plan.Done(m.Call, m.Devices, m.Err != nil)
-	if loginRefused(m.Call, m.Err) {
-		a.work.refused = true
-		return a.setNotice(noticeError, loginRefusedText(m.Err)) // no next tick: the workload stops
+	if text, ok := haltReason(m.Call, m.Err); ok {
+		a.work.halted = text
+		return a.setStickyNotice(noticeError, text) // no next tick: the workload stops
 	}
 	wait := a.work.interval
 	var cmd tea.Cmd
@@ -252,20 +252,33 @@ func rawCall(ctx context.Context, api API, c model.Call) error {
 	return err
 }
 
-// loginRefused reports whether err is the gateway refusing the console
-// credentials: CreateAuthCookie answered 401 (wrong user or password) or
-// 403. Retrying cannot help, and on a real gateway could lock the account.
-func loginRefused(c model.Call, err error) bool {
+// haltReason says whether a call's error stops the workload for good, and
+// what the operator must fix: the gateway refused the console credentials
+// (401/403 on CreateAuthCookie), or TLS verification failed on login (a
+// certificate error does not fix itself; the operator must choose to trust
+// the gateway). Other errors are retried with backoff.
+func haltReason(c model.Call, err error) (string, bool) {
+	if c.Kind != model.CallAuth || err == nil {
+		return "", false
+	}
 	var ae *edgeclient.APIError
-	return c.Kind == model.CallAuth && errors.As(err, &ae) && (ae.Status == 401 || ae.Status == 403)
+	if errors.As(err, &ae) && (ae.Status == 401 || ae.Status == 403) {
+		return fmt.Sprintf("login refused (HTTP %d): check --user and the password (EDGETOP_PASSWORD or "+
+			"--password-file); edgetop stopped calling the gateway", ae.Status), true
+	}
+	var ne *edgeclient.NetError
+	if errors.As(err, &ne) && ne.Kind == model.ErrTLS {
+		return "TLS: gateway certificate not trusted; " + trustHint(err), true
+	}
+	return "", false
 }
 
-// loginRefusedText tells the operator what to fix after loginRefused.
-func loginRefusedText(err error) string {
-	status := 401
-	var ae *edgeclient.APIError
-	if errors.As(err, &ae) {
-		status = ae.Status
+// trustHint tells how to trust the gateway, with its certificate's
+// fingerprint when the client saw the certificate.
+func trustHint(err error) string {
+	var ne *edgeclient.NetError
+	if !errors.As(err, &ne) || ne.PeerCertificate == nil {
+		return "trust it with --ca-file (the gateway's ca.x509.pem), --pin sha256:HEX or --insecure"
 	}
-	return fmt.Sprintf("login refused (HTTP %d): check --user and the password (EDGETOP_PASSWORD or --password-file); edgetop stopped calling the gateway", status)
+	return "if it is yours: --pin " + edgeclient.Fingerprint(ne.PeerCertificate.Raw) + " (or --ca-file, --insecure)"
 }
