@@ -142,7 +142,7 @@ func (c *Client) onSuccess(s *callState, h *hop, onOK func(*hop) error) error {
 // nothing.
 func (c *Client) onTransportError(ctx context.Context, s *callState, h *hop) (bool, error) {
 	kind := classify(h.err, ctx.Err())
-	h.rec.Err = &model.TransportError{Kind: kind, Text: c.sec.mask(h.err.Error())}
+	h.rec.Err = &model.TransportError{Kind: kind, Text: c.sec.mask(h.err.Error()) + peerFingerprint(h.err)}
 	retry := false
 	switch kind {
 	case model.ErrRefused:

@@ -66,6 +66,17 @@ type NetError struct {
 	PeerCertificate *x509.Certificate
 }
 
+// peerFingerprint names the gateway's certificate after a failed TLS
+// verification (" (gateway certificate sha256:…)"), so the record says what
+// to --pin; "" for any other error.
+func peerFingerprint(err error) string {
+	var cv *tls.CertificateVerificationError
+	if errors.As(err, &cv) && len(cv.UnverifiedCertificates) > 0 {
+		return " (gateway certificate " + Fingerprint(cv.UnverifiedCertificates[0].Raw) + ")"
+	}
+	return ""
+}
+
 // hopNetError is the NetError for a hop whose record holds a transport
 // error. Err carries the record's (masked) text, not the raw error, so no
 // secret in a URL can reach the caller.
