@@ -155,8 +155,12 @@ func (a *App) statsLine() string {
 	bar := t.Muted.Render(" │ ")
 	b.WriteString(bar + t.Text.Render(strconv.FormatFloat(s.Rate(now), 'f', 1, 64)+" req/s"))
 	b.WriteString(bar + t.Text.Render("err "+strconv.FormatFloat(100*s.ErrorRate(now), 'f', 1, 64)+"%"))
-	b.WriteString(bar + t.Text.Render("p50 "+fmtLatency(s.Quantile(0.5))+" p95 "+fmtLatency(s.Quantile(0.95))+
-		" p99 "+fmtLatency(s.Quantile(0.99))))
+	if s.Total() > s.ClassCount(model.ClassNet) { // quantiles need a response
+		b.WriteString(bar + t.Text.Render("p50 "+fmtLatency(s.Quantile(0.5))+" p95 "+fmtLatency(s.Quantile(0.95))+
+			" p99 "+fmtLatency(s.Quantile(0.99))))
+	} else {
+		b.WriteString(bar + t.Muted.Render("p50 – p95 – p99 –"))
+	}
 	if !wide {
 		b.WriteString(" " + t.Accent.Render(sparkline(a.totalSeries())))
 	}

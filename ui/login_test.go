@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/charmbracelet/x/ansi"
 
@@ -75,5 +76,18 @@ func TestUntrustedCertificateStopsTheWorkload(t *testing.T) {
 	}
 	if cmd := update(t, a, workloadTickMsg{Gen: a.work.gen}); cmd != nil {
 		t.Fatal("the workload went on with an untrusted certificate")
+	}
+}
+
+// A call's 401 is observed after the renewal it caused, but started first:
+// within a batch the list is chronological by start.
+func TestBatchIsListedByStart(t *testing.T) {
+	a := newTestApp(t)
+	rs := manyRecords(1, 2)
+	rs[0].Start = rs[1].Start.Add(time.Millisecond)
+	later, earlier := rs[0].ID, rs[1].ID
+	feed(a, rs...)
+	if a.view.At(0).ID != earlier || a.view.At(1).ID != later {
+		t.Fatalf("order %d, %d; want %d then %d", a.view.At(0).ID, a.view.At(1).ID, earlier, later)
 	}
 }

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"slices"
 	"strconv"
 
 	tea "charm.land/bubbletea/v2"
@@ -98,6 +99,9 @@ func (a *App) ingest(m recordsMsg) {
 	if !m.Now.IsZero() {
 		a.now = m.Now // rates and sparklines end at the newest batch
 	}
+	// Chronological by start within a batch: a call's 401 is reported after
+	// the renewal it caused, yet it started first (so it is listed first).
+	slices.SortStableFunc(m.Batch, func(x, y model.Record) int { return x.Start.Compare(y.Start) })
 	a.log.Append(m.Batch...)
 	a.stats.Add(m.Batch...)
 	last := &m.Batch[len(m.Batch)-1]
@@ -137,9 +141,11 @@ func (a *App) setPaused(on bool) {
 	}
 	if on {
 		a.pause = pauseState{on: true, seq: a.log.Total(), strip: a.statsLine()}
+		a.keys.Global.Pause.SetHelp("p", "resume")
 		return
 	}
 	a.pause = pauseState{}
+	a.keys.Global.Pause.SetHelp("p", "pause")
 	a.list.reselect(a.view, a.visibleLen())
 	a.syncSelection()
 }
