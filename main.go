@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -86,8 +87,11 @@ type simCmd struct {
 func (s simCmd) Run(ctx context.Context) error {
 	opts := edgesim.Options{Listen: s.Listen, Seed: s.Seed, CookieMaxAge: s.CookieTTL, ConnLimit: s.ConnLimit,
 		Heartbeat: s.Heartbeat, MaintenanceEvery: s.MaintenanceEvery, MaintenanceFor: s.MaintenanceFor}
-	if _, _, err := net.SplitHostPort(s.Listen); err != nil {
+	if _, port, err := net.SplitHostPort(s.Listen); err != nil || !validPort(port) {
 		return usageError{fmt.Errorf("--listen %q: want HOST:PORT, e.g. 127.0.0.1:9999", s.Listen)}
+	}
+	if s.CookieTTL <= 0 || s.Heartbeat <= 0 || s.ConnLimit == 0 {
+		return usageError{errors.New("--cookie-max-age and --heartbeat must be positive, --conn-limit not 0 (negative: no limit)")}
 	}
 	for _, spec := range s.Fault {
 		f, err := edgesim.ParseFault(spec)
@@ -239,6 +243,9 @@ func (d *dashCmd) password() (string, error) {
 // Run starts the dashboard (or plain mode) against --gateway, or against
 // the built-in simulated gateway when none is given.
 func (d *dashCmd) Run(ctx context.Context) error {
+	if err := d.check(); err != nil {
+		return usageError{err}
+	}
 	cat, codes := catalogs()
 	obs := edgeclient.NewChanObserver(ui.ObserverBuffer)
 	cfg := edgeclient.Config{Gateway: d.Gateway, APIVersion: d.APIVersion, User: d.User, CAFile: d.CAFile,
@@ -272,6 +279,9 @@ func (d *dashCmd) Run(ctx context.Context) error {
 	}
 	deps.Client, deps.Insecure = client, client.Insecure()
 	if d.Plain || !term.IsTerminal(int(os.Stdout.Fd())) {
+		if deps.Insecure {
+			fmt.Fprintln(os.Stderr, "edgetop: warning: TLS verification is off (--insecure)")
+		}
 		return ui.RunPlain(ctx, deps, os.Stdout)
 	}
 	if os.Getenv("DEBUG") != "" {
@@ -280,6 +290,28 @@ func (d *dashCmd) Run(ctx context.Context) error {
 		}
 	}
 	return ui.Run(ctx, deps)
+}
+
+// check rejects flag values that cannot work: a bad flag is a one-line
+// error and exit status 2, not a dashboard that misbehaves.
+func (d *dashCmd) check() error {
+	switch {
+	case d.Timeout <= 0:
+		return fmt.Errorf("--timeout %v: want a positive duration, e.g. 10s", d.Timeout)
+	case d.Duration < 0:
+		return fmt.Errorf("--duration %v: want 0 (until quit) or a positive duration", d.Duration)
+	case d.Ring <= 0:
+		return fmt.Errorf("--ring %d: want a positive number of records", d.Ring)
+	case d.MaxConns <= 0:
+		return fmt.Errorf("--max-conns %d: want 1 or more", d.MaxConns)
+	}
+	return nil
+}
+
+// validPort reports whether p is a TCP port number (0 picks a free one).
+func validPort(p string) bool {
+	n, err := strconv.Atoi(p)
+	return err == nil && n >= 0 && n <= 65535
 }
 
 // checkGateway rejects a gateway address that cannot work: the edge API is

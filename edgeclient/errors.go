@@ -64,6 +64,9 @@ type NetError struct {
 	// verification failed (Kind tls), so a UI can show its fingerprint for
 	// --pin; nil otherwise.
 	PeerCertificate *x509.Certificate
+	// PinMismatch is set when the certificate did not match Config.Pin;
+	// its Got is the gateway's fingerprint.
+	PinMismatch *PinError
 }
 
 // peerFingerprint names the gateway's certificate after a failed TLS
@@ -85,6 +88,10 @@ func hopNetError(op string, h *hop) *NetError {
 	var cv *tls.CertificateVerificationError
 	if errors.As(h.err, &cv) && len(cv.UnverifiedCertificates) > 0 {
 		e.PeerCertificate = cv.UnverifiedCertificates[0]
+	}
+	var pe *PinError
+	if errors.As(h.err, &pe) {
+		e.PinMismatch = pe
 	}
 	return e
 }

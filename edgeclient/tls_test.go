@@ -71,6 +71,9 @@ func TestTLSVerification(t *testing.T) {
 				(ne.PeerCertificate == nil || Fingerprint(ne.PeerCertificate.Raw) != pin) {
 				t.Errorf("PeerCertificate = %v, want the gateway's (%s) for --pin", ne.PeerCertificate, pin)
 			}
+			if tt.name == "wrong pin" && (ne.PinMismatch == nil || ne.PinMismatch.Got != pin) {
+				t.Errorf("PinMismatch = %+v, want Got %s", ne.PinMismatch, pin)
+			}
 			if r := rec.all(); tt.name == "unknown certificate" && (len(r) == 0 || r[0].Err == nil || !strings.Contains(r[0].Err.Text, pin)) {
 				t.Errorf("the record does not name the certificate to pin: %+v", r)
 			}

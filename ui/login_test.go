@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/x509"
+	"io"
 	"strings"
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"edgetop/edgeclient"
@@ -89,5 +91,32 @@ func TestBatchIsListedByStart(t *testing.T) {
 	feed(a, rs...)
 	if a.view.At(0).ID != earlier || a.view.At(1).ID != later {
 		t.Fatalf("order %d, %d; want %d then %d", a.view.At(0).ID, a.view.At(1).ID, earlier, later)
+	}
+}
+
+// The footer's key help is cached; pausing changes a label in it.
+func TestFooterSaysResumeWhilePaused(t *testing.T) {
+	a := newTestApp(t)
+	resize(a, 120, 40)
+	feed(a, sampleRecords()...)
+	_ = a.View() // fills the footer cache
+	press(a, "p")
+	if frame := ansi.Strip(a.View().Content); !strings.Contains(frame, "p resume") {
+		t.Fatalf("paused footer lacks 'p resume':\n%s", frame)
+	}
+	press(a, "p")
+	if frame := ansi.Strip(a.View().Content); !strings.Contains(frame, "p pause") {
+		t.Fatalf("resumed footer lacks 'p pause':\n%s", frame)
+	}
+}
+
+// After the screen is gone, Run says once more why the workload stopped.
+func TestRunReturnsTheHaltReason(t *testing.T) {
+	api := &fakeAPI{err: &edgeclient.APIError{Status: 401, Code: "Unauthorized", Operation: "CreateAuthCookie"}}
+	cat, codes := testCatalog(t)
+	deps := Deps{Client: api, Catalog: cat, APICodes: codes, NoColor: true, Duration: 300 * time.Millisecond}
+	err := Run(context.Background(), deps, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithWindowSize(120, 40))
+	if err == nil || !strings.Contains(err.Error(), "login refused (HTTP 401)") {
+		t.Fatalf("Run = %v, want the halt reason", err)
 	}
 }

@@ -48,7 +48,12 @@ func Run(ctx context.Context, deps Deps, opts ...tea.ProgramOption) error {
 	err = errors.Join(err, app.deps.closeClients(cctx))
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil && !errors.Is(err, tea.ErrProgramPanic) {
 		// Cancelled from outside (signal, --duration in main): not a failure.
-		return nil
+		err = nil
+	}
+	if app.work.halted != "" {
+		// The screen is gone: say once more why the workload stopped (the
+		// fingerprint to pin, the credentials to fix), and fail.
+		err = errors.Join(err, errors.New(app.work.halted))
 	}
 	return err
 }

@@ -142,10 +142,12 @@ func (a *App) setPaused(on bool) {
 	if on {
 		a.pause = pauseState{on: true, seq: a.log.Total(), strip: a.statsLine()}
 		a.keys.Global.Pause.SetHelp("p", "resume")
+		a.helpCache.text = "" // the footer's cached key help names the old label
 		return
 	}
 	a.pause = pauseState{}
 	a.keys.Global.Pause.SetHelp("p", "pause")
+	a.helpCache.text = ""
 	a.list.reselect(a.view, a.visibleLen())
 	a.syncSelection()
 }
@@ -156,6 +158,7 @@ func (a *App) setFilter(f model.Filter) {
 	a.filter = f
 	a.view = a.log.View(f)
 	a.keys.Global.ClearFilter.SetEnabled(!f.IsZero())
+	a.helpCache.text = "" // the footer's key help shows or hides "esc clear"
 	if a.pause.on {
 		a.pause.hidden = a.countSincePause(f)
 	}

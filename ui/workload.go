@@ -277,8 +277,12 @@ func haltReason(c model.Call, err error) (string, bool) {
 // fingerprint when the client saw the certificate.
 func trustHint(err error) string {
 	var ne *edgeclient.NetError
-	if !errors.As(err, &ne) || ne.PeerCertificate == nil {
-		return "trust it with --ca-file (the gateway's ca.x509.pem), --pin sha256:HEX or --insecure"
+	switch {
+	case !errors.As(err, &ne):
+	case ne.PinMismatch != nil:
+		return "it is " + ne.PinMismatch.Got + ", not the pinned one; if the new one is yours: --pin " + ne.PinMismatch.Got
+	case ne.PeerCertificate != nil:
+		return "if it is yours: --pin " + edgeclient.Fingerprint(ne.PeerCertificate.Raw) + " (or --ca-file, --insecure)"
 	}
-	return "if it is yours: --pin " + edgeclient.Fingerprint(ne.PeerCertificate.Raw) + " (or --ca-file, --insecure)"
+	return "trust it with --ca-file (the gateway's ca.x509.pem), --pin sha256:HEX or --insecure"
 }
