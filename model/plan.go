@@ -194,6 +194,11 @@ func (p *Plan) KnowsProperties() bool {
 	return slices.ContainsFunc(p.devices, func(d PlanDevice) bool { return len(d.Properties) > 0 })
 }
 
+// KnowsServices reports whether some device has service names to call.
+func (p *Plan) KnowsServices() bool {
+	return slices.ContainsFunc(p.devices, func(d PlanDevice) bool { return len(d.Services) > 0 })
+}
+
 // relearn merges the learned identifiers into a new device list and
 // forgets those of devices no longer listed.
 func (p *Plan) relearn() {

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -131,5 +132,29 @@ func TestDemoWaitsForIdentifiers(t *testing.T) {
 	b.work.dueDemo(t0.Add(demoWaitMax))
 	if !b.work.demo.round.Equal(t0.Add(demoWaitMax)) {
 		t.Fatal("the demo waited past demoWaitMax")
+	}
+}
+
+// Steps that call services are skipped, not announced, when no service
+// names are known (2019-09-30 has no TSL to name them).
+func TestDemoSkipsServiceStepsWithoutServices(t *testing.T) {
+	_, sim, _ := simDeps(t, edgesim.Options{Seed: 1})
+	a := newTestApp(t, func(d *Deps) { d.Client = &fakeAPI{}; d.Demo = true; d.Sim = sim })
+	p := a.work.plan
+	p.Done(p.Next(t0), nil, false)
+	p.Done(p.Next(t0), []model.PlanDevice{{ProductKey: "pk", DeviceName: "d1", Properties: []string{"x"}}}, false)
+	var names []string
+	for s := time.Duration(0); s <= 60*time.Second; s += time.Second {
+		for _, st := range a.work.dueDemo(t0.Add(s)) {
+			names = append(names, st.name)
+		}
+	}
+	for _, n := range names {
+		if strings.Contains(n, "service") || strings.Contains(n, "transport error") {
+			t.Errorf("step %q announced with no services known", n)
+		}
+	}
+	if !slices.Contains(names, "maintenance window (503)") {
+		t.Errorf("the other steps still run: %q", names)
 	}
 }
