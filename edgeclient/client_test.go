@@ -101,12 +101,7 @@ func test2020Only(t *testing.T, c *Client, v string) {
 	errE := c.EnableScene(ctx, "d1")
 	errD := c.DisableScene(ctx, "d1")
 	if v == Version2019 {
-		for _, err := range []error{errS, errT, errL, errE, errD} {
-			var ue *UnsupportedError
-			if !errors.As(err, &ue) {
-				t.Errorf("2019: want UnsupportedError, got %v", err)
-			}
-		}
+		wantUnsupported(t, errS, errT, errL, errE, errD)
 		return
 	}
 	if errS != nil || len(th) != 1 || th[0].Tags["Name"] != "LightSensor" {
@@ -179,4 +174,16 @@ func TestBadCredentials(t *testing.T) {
 		t.Errorf("records = %d, auth = %+v", n, c.Auth())
 	}
 	rec.checkNoSecrets(t, []string{"wrongPassword1"})
+}
+
+// wantUnsupported checks that every 2020-only call failed on 2019-09-30
+// with UnsupportedError (and so sent no request).
+func wantUnsupported(t *testing.T, errs ...error) {
+	t.Helper()
+	for _, err := range errs {
+		var ue *UnsupportedError
+		if !errors.As(err, &ue) {
+			t.Errorf("2019: want UnsupportedError, got %v", err)
+		}
+	}
 }

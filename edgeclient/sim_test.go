@@ -190,12 +190,7 @@ func sim2020Only(t *testing.T, c *Client, v string) {
 	errE := c.EnableScene(ctx, edgesim.SceneDusk)
 	errD := c.DisableScene(ctx, edgesim.SceneDusk)
 	if v == Version2019 {
-		for _, err := range []error{errS, errT, errL, errE, errD} {
-			var ue *UnsupportedError
-			if !errors.As(err, &ue) {
-				t.Errorf("2019: want UnsupportedError, got %v", err)
-			}
-		}
+		wantUnsupported(t, errS, errT, errL, errE, errD)
 		return
 	}
 	if errS != nil || len(th) != 1 || th[0].DeviceName != simDev {

@@ -57,8 +57,7 @@ func (n notice) style(t *Theme) styleRenderer {
 // setNotice shows a notice (sanitised: error texts come from the network)
 // and returns the cmd that clears it after noticeTTL.
 func (a *App) setNotice(level noticeLevel, text string) tea.Cmd {
-	a.noticeSeq++
-	a.notice = notice{id: a.noticeSeq, text: Sanitize(text), level: level}
+	a.setStickyNotice(level, text)
 	return noticeCmd(a.noticeSeq, noticeTTL)
 }
 
