@@ -98,7 +98,6 @@ func (c *Client) createCookie(ctx context.Context) (string, uint64, error) {
 		if maxAge <= 0 {
 			maxAge = defaultMaxAge
 		}
-		c.sec.add(tok, MaskToken(tok))
 		return decodeEnvelope(r, nil)
 	})
 	if err != nil {

@@ -104,7 +104,13 @@ func (c *Client) decide(ctx context.Context, s *callState, h *hop, onOK func(*ho
 		h.rec.Action = giveUp(s, "500 on a read")
 	}
 	c.emit(&h.rec)
-	return false, &APIError{Status: st, Code: h.rec.APICode, Message: h.rec.APIMessage,
+	return false, apiError(s, h)
+}
+
+// apiError is the caller's error for a reported hop that the gateway
+// answered with an error: its Code and Message as masked in the record.
+func apiError(s *callState, h *hop) *APIError {
+	return &APIError{Status: h.rec.Status, Code: h.rec.APICode, Message: h.rec.APIMessage,
 		Operation: s.rq.op, RecordID: h.rec.ID}
 }
 
@@ -119,6 +125,7 @@ func (c *Client) onSuccess(s *callState, h *hop, onOK func(*hop) error) error {
 		h.resp.Body.Close()
 	}
 	var se *streamEnd
+	var ae *APIError
 	switch {
 	case err == nil:
 	case errors.As(err, &se):
@@ -126,12 +133,13 @@ func (c *Client) onSuccess(s *callState, h *hop, onOK func(*hop) error) error {
 		se.recID, se.attempt = h.rec.ID, h.rec.Attempt
 	case errors.Is(err, errMalformed):
 		h.rec.Err = &model.TransportError{Kind: model.ErrMalformed, Text: c.sec.mask(err.Error())}
-		err = &NetError{Operation: s.rq.op, Kind: model.ErrMalformed, RecordID: h.rec.ID, Err: err}
-	default:
-		var ae *APIError
-		if errors.As(err, &ae) {
-			ae.Operation, ae.RecordID = s.rq.op, h.rec.ID
-		}
+		err = &NetError{Operation: s.rq.op, Kind: model.ErrMalformed, RecordID: h.rec.ID, Err: errors.New(h.rec.Err.Text)}
+	case errors.As(err, &ae):
+		// A 2019-09-30 body whose Code says failure: the caller gets the
+		// Code and Message as the record shows them, masked.
+		c.emit(&h.rec)
+		*ae = *apiError(s, h)
+		return err
 	}
 	c.emit(&h.rec)
 	return err
@@ -221,7 +229,7 @@ func (c *Client) backoff(ctx context.Context, s *callState, h *hop, why string) 
 		if h.rec.Err != nil {
 			return hopNetError(s.rq.op, h)
 		}
-		return &APIError{Status: h.rec.Status, Code: h.rec.APICode, Message: h.rec.APIMessage, Operation: s.rq.op, RecordID: h.rec.ID}
+		return apiError(s, h)
 	}
 	if !s.rq.endless && s.retries+1 >= p.MaxAttempts {
 		h.rec.Action = giveUp(s, why)
@@ -231,9 +239,10 @@ func (c *Client) backoff(ctx context.Context, s *callState, h *hop, why string) 
 	d := backoffDelay(p, min(s.retries, 30))
 	detail := fmt.Sprintf("%s: backed off %v and retried", why, d.Round(time.Millisecond))
 	if h.resp != nil {
-		if ra, ok := retryAfter(h.resp.Header, time.Now()); ok {
-			d = min(max(ra, time.Millisecond), p.MaxRetryAfter)
-			detail = fmt.Sprintf("%s: retried after Retry-After: %s (waited %v)", why, h.resp.Header.Get("Retry-After"), d)
+		if ra, ok := retryDelay(p, h.resp.Header, time.Now(), min(s.retries, 30)); ok {
+			d = ra
+			detail = fmt.Sprintf("%s: Retry-After: %s, waited %v and retried", why,
+				limitText(h.resp.Header.Get("Retry-After"), 40), d.Round(time.Millisecond))
 		}
 		if h.resp.StatusCode == http.StatusMisdirectedRequest {
 			detail += fmt.Sprintf("; concurrency lowered to %d", c.lim.halve())

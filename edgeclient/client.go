@@ -83,8 +83,8 @@ func New(cfg Config) (*Client, error) {
 	cred := base64.StdEncoding.EncodeToString([]byte(cfg.User + ":" + cfg.Password))
 	c.basic = "Basic " + cred
 	c.basicHdr, c.uaHdr = []string{c.basic}, []string{cfg.UserAgent}
-	c.sec.add(cfg.Password, maskSuffix)
-	c.sec.add(cred, maskSuffix)
+	c.sec.addCredential(cfg.Password)
+	c.sec.addCredential(cred)
 	rt := cfg.Transport
 	if rt == nil {
 		tc, err := cfg.tlsConfig(base.Hostname())

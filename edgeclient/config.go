@@ -7,9 +7,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -71,8 +73,8 @@ type Config struct {
 
 // RetryPolicy sets how calls are retried. Zero fields take the defaults.
 // Backoff is exponential with full jitter (a small hand-written helper:
-// delay = rand[0, min(MaxDelay, BaseDelay·2^n)]), except that a
-// Retry-After header is honoured up to MaxRetryAfter.
+// delay = rand[0, min(MaxDelay, BaseDelay·2^n)]); a Retry-After header
+// lengthens it up to MaxRetryAfter; MinDelay is the floor of both.
 type RetryPolicy struct {
 	// MaxAttempts is the most attempts one call makes for 503, 421 and
 	// transport errors, the first included. Default 4; 1 disables retries.
@@ -82,7 +84,11 @@ type RetryPolicy struct {
 	ReadAttempts500 int
 	// BaseDelay and MaxDelay bound the backoff. Defaults 100ms and 5s.
 	BaseDelay, MaxDelay time.Duration
-	// MaxRetryAfter caps an honoured Retry-After. Default 30s.
+	// MinDelay is the floor of every computed delay (backoff, Retry-After,
+	// a stream's reconnect): no retry loop can spin faster. Default 50ms.
+	MinDelay time.Duration
+	// MaxRetryAfter caps an honoured Retry-After, and every computed
+	// delay. Default 30s.
 	MaxRetryAfter time.Duration
 	// MaxRedirects is the most redirect hops one call follows. Default 5.
 	MaxRedirects int
@@ -108,6 +114,7 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 	def(&p.RestoreAfter, 20)
 	defD(&p.BaseDelay, 100*time.Millisecond)
 	defD(&p.MaxDelay, 5*time.Second)
+	defD(&p.MinDelay, 50*time.Millisecond)
 	defD(&p.MaxRetryAfter, 30*time.Second)
 	return p
 }
@@ -160,8 +167,13 @@ func parseGateway(raw string) (*url.URL, error) {
 	if u.Scheme != "https" && u.Scheme != "http" {
 		return nil, fmt.Errorf("edgeclient: gateway URL %q: scheme must be https (or http)", u.Redacted())
 	}
-	if u.Host == "" {
+	if u.Hostname() == "" {
 		return nil, fmt.Errorf("edgeclient: gateway URL %q has no host", u.Redacted())
+	}
+	if p := u.Port(); p != "" || strings.HasSuffix(u.Host, ":") {
+		if n, err := strconv.Atoi(p); err != nil || n < 1 || n > 65535 {
+			return nil, fmt.Errorf("edgeclient: gateway URL %q: port %q is not a TCP port (1-65535)", u.Redacted(), p)
+		}
 	}
 	return &url.URL{Scheme: u.Scheme, Host: u.Host}, nil
 }
@@ -207,18 +219,17 @@ func Fingerprint(der []byte) string {
 func (cfg *Config) tlsConfig(serverName string) (*tls.Config, error) {
 	tc := &tls.Config{MinVersion: tls.VersionTLS12}
 	var roots *x509.CertPool
-	pemData := cfg.CAPEM
-	if cfg.CAFile != "" {
-		b, err := os.ReadFile(cfg.CAFile)
-		if err != nil {
-			return nil, fmt.Errorf("edgeclient: CA file: %w", err)
-		}
-		pemData = append(append([]byte(nil), pemData...), b...)
-	}
-	if len(pemData) > 0 {
+	if len(cfg.CAPEM) > 0 || cfg.CAFile != "" {
 		roots = x509.NewCertPool()
-		if !roots.AppendCertsFromPEM(pemData) {
-			return nil, errors.New("edgeclient: CA file holds no PEM certificate")
+		if len(cfg.CAPEM) > 0 && !roots.AppendCertsFromPEM(cfg.CAPEM) {
+			return nil, errors.New("edgeclient: CAPEM holds no PEM certificate")
+		}
+		if cfg.CAFile != "" {
+			b, err := ReadCAFile(cfg.CAFile)
+			if err != nil {
+				return nil, err
+			}
+			roots.AppendCertsFromPEM(b)
 		}
 		tc.RootCAs = roots
 	}
@@ -244,15 +255,46 @@ func (cfg *Config) tlsConfig(serverName string) (*tls.Config, error) {
 			return errors.New("tls: the gateway sent no certificate")
 		}
 		leaf := cs.PeerCertificates[0]
+		// Failures carry the gateway's chain, as crypto/tls's own do, so
+		// that the record and the halt can name the certificate to pin.
 		if pin != "" {
 			if got := Fingerprint(leaf.Raw); got != pin {
-				return &PinError{Want: pin, Got: got}
+				return &tls.CertificateVerificationError{UnverifiedCertificates: cs.PeerCertificates,
+					Err: &PinError{Want: pin, Got: got}}
 			}
 			if roots == nil {
 				return nil
 			}
 		}
-		return verifyChain(cs.PeerCertificates, roots, serverName)
+		if err := verifyChain(cs.PeerCertificates, roots, serverName); err != nil {
+			return &tls.CertificateVerificationError{UnverifiedCertificates: cs.PeerCertificates, Err: err}
+		}
+		return nil
 	}
 	return tc, nil
+}
+
+// maxCAFile bounds a CA file: a gateway's ca.x509.pem is a few KiB.
+const maxCAFile = 1 << 20
+
+// ReadCAFile reads a PEM file of CA certificates (the gateway's
+// ca.x509.pem) and checks that it holds at least one certificate, so that a
+// wrong file is an error at start, not a silent failure to trust anything.
+func ReadCAFile(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("edgeclient: CA file: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxCAFile+1))
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("edgeclient: CA file %s: %w", path, err)
+	case len(b) > maxCAFile:
+		return nil, fmt.Errorf("edgeclient: CA file %s is over %d KiB: not a PEM certificate file", path, maxCAFile>>10)
+	}
+	if !x509.NewCertPool().AppendCertsFromPEM(b) {
+		return nil, fmt.Errorf("edgeclient: CA file %s holds no PEM certificate (want the gateway's ca.x509.pem)", path)
+	}
+	return b, nil
 }

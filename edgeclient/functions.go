@@ -57,7 +57,7 @@ func (c *Client) InvokeFunction(ctx context.Context, arn string, payload []byte)
 				StackTrace json.RawMessage `json:"StackTrace"`
 			}
 			if json.Unmarshal(h.body, &eb) == nil {
-				ferr.Message, ferr.StackTrace = eb.Message, eb.StackTrace
+				ferr.Message, ferr.StackTrace = c.sec.mask(eb.Message), eb.StackTrace
 				h.rec.APIMessage = eb.Message
 			}
 			h.rec.APICode = "X-Fc-Error-Type: " + res.ErrorType

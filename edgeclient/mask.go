@@ -1,8 +1,14 @@
 package edgeclient
 
 import (
+	"bytes"
+	"encoding/json"
+	"net/url"
+	"slices"
 	"strings"
 	"sync"
+
+	"edgetop/model"
 )
 
 // maskSuffix is what replaces the hidden part of a secret, as the API docs
@@ -14,9 +20,10 @@ const maskSuffix = "******"
 const tokenPrefixLen = 8
 
 // MaskToken returns tok with all but a short prefix replaced by "******".
+// A value that is already masked is returned as is.
 func MaskToken(tok string) string {
-	if tok == "" {
-		return ""
+	if tok == "" || strings.HasSuffix(tok, maskSuffix) {
+		return tok
 	}
 	if len(tok) <= tokenPrefixLen*2 {
 		return maskSuffix
@@ -80,11 +87,13 @@ func maskCookiePath(p string) string {
 }
 
 // secrets is the set of strings that must never reach a Record in clear:
-// the password, the Basic credential and every token this client has held.
-// Readers take a snapshot; writers copy (tokens change once an hour).
+// the password and the Basic credential (in the forms a gateway could echo
+// them: as is, JSON-escaped, URL-escaped) and the newest tokens this client
+// was issued. Writers lock; tokens change about once per cookie lifetime.
 type secrets struct {
-	mu   sync.RWMutex
-	list []secret
+	mu     sync.RWMutex
+	fixed  []secret // the credentials: never forgotten
+	tokens []secret // the newest tokens, oldest first
 }
 
 type secret struct {
@@ -96,37 +105,97 @@ type secret struct {
 // they are known to be (Authorization headers).
 const minSecretLen = 4
 
-func (s *secrets) add(value, masked string) {
+// maxTokens is how many issued tokens are remembered for masking. Older
+// tokens are long gone from anything a gateway sends; a token in any
+// "token=" assignment is masked whether it is known or not.
+const maxTokens = 16
+
+// addCredential registers the password or the Basic credential, with the
+// escaped forms a gateway or proxy might echo it in.
+func (s *secrets) addCredential(value string) {
 	if len(value) < minSecretLen {
+		return
+	}
+	forms := []string{value, url.QueryEscape(value), url.PathEscape(value)}
+	// JSON as encoding/json writes it (HTML-escaped), as most encoders do
+	// (not), and as Lua's cjson does on a gateway (with "\/").
+	if b, err := json.Marshal(value); err == nil {
+		forms = append(forms, string(b[1:len(b)-1]))
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if enc.Encode(value) == nil {
+		plain := strings.TrimSuffix(buf.String(), "\n")
+		plain = plain[1 : len(plain)-1]
+		forms = append(forms, plain, strings.ReplaceAll(plain, "/", `\/`))
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for _, f := range forms {
+		if !slices.ContainsFunc(s.fixed, func(x secret) bool { return x.value == f }) {
+			s.fixed = append(s.fixed, secret{f, maskSuffix})
+		}
+	}
+}
+
+// addToken registers a token the gateway issued, before anything that
+// carries it is recorded.
+func (s *secrets) addToken(tok string) {
+	if len(tok) < minSecretLen {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for _, x := range s.list {
-		if x.value == value {
-			return
-		}
+	if slices.ContainsFunc(s.tokens, func(x secret) bool { return x.value == tok }) {
+		return
 	}
-	// Keep the list short: the newest tokens matter, old ones are long gone
-	// from any response the gateway sends.
-	const maxSecrets = 16
-	if len(s.list) >= maxSecrets {
-		s.list = append(s.list[:2:2], s.list[3:]...) // keep password and credential
+	if len(s.tokens) >= maxTokens {
+		s.tokens = slices.Delete(s.tokens, 0, 1)
 	}
-	s.list = append(s.list, secret{value, masked})
+	s.tokens = append(s.tokens, secret{tok, MaskToken(tok)})
 }
 
 // mask replaces every known secret in text and masks token assignments.
+// It is idempotent: masking masked text changes nothing.
 func (s *secrets) mask(text string) string {
 	if text == "" {
 		return ""
 	}
 	s.mu.RLock()
-	for _, x := range s.list {
-		if strings.Contains(text, x.value) {
-			text = strings.ReplaceAll(text, x.value, x.masked)
+	for _, list := range [2][]secret{s.fixed, s.tokens} {
+		for _, x := range list {
+			if strings.Contains(text, x.value) {
+				text = strings.ReplaceAll(text, x.value, x.masked)
+			}
 		}
 	}
 	s.mu.RUnlock()
 	return maskTokenAssignments(text)
+}
+
+// maskRecord masks every field of r that holds text from the request or
+// the network, with every secret known now. The client calls it as a
+// record is reported, so a token registered while the answer was decoded
+// (CreateAuthCookie) is masked in that very record.
+func (s *secrets) maskRecord(r *model.Record) {
+	r.Path = maskCookiePath(s.mask(r.Path))
+	r.APICode = s.mask(r.APICode)
+	r.APIMessage = s.mask(r.APIMessage)
+	if r.Err != nil {
+		e := *r.Err
+		e.Text = s.mask(e.Text)
+		r.Err = &e
+	}
+	r.Action.Detail = s.mask(r.Action.Detail)
+	for _, hs := range [2][]model.Header{r.RequestHeaders, r.ResponseHeaders} {
+		for i := range hs {
+			hs[i].Name = s.mask(hs[i].Name)
+			hs[i].Value = s.mask(hs[i].Value)
+		}
+	}
+	for _, b := range [2]*model.Body{&r.RequestBody, &r.ResponseBody} {
+		b.ContentType = s.mask(b.ContentType)
+		b.Preview = s.mask(b.Preview)
+	}
 }

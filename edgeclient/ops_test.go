@@ -57,8 +57,8 @@ func TestMask(t *testing.T) {
 		t.Errorf("maskTokenAssignments = %q", got)
 	}
 	var s secrets
-	s.add("hunter22", maskSuffix)
-	s.add(tok, MaskToken(tok))
+	s.addCredential("hunter22")
+	s.addToken(tok)
 	got := s.mask("/2020-04-30/auth/cookies/" + tok + " pw=hunter22")
 	if strings.Contains(got, tok) || strings.Contains(got, "hunter22") {
 		t.Errorf("mask left a secret: %q", got)

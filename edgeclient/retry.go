@@ -2,46 +2,76 @@ package edgeclient
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"net/http"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 )
 
 // backoffDelay is exponential backoff with full jitter: a uniformly random
-// delay in [0, min(max, base·2^retry)], at least 1ms so that a backoff is
-// always visible in the record. retry is 0 for the first retry.
+// delay in [0, min(MaxDelay, BaseDelay·2^retry)], never below MinDelay.
+// retry is 0 for the first retry.
 func backoffDelay(p *RetryPolicy, retry int) time.Duration {
 	ceil := p.MaxDelay
-	if retry < 30 {
+	if retry >= 0 && retry < 30 {
 		if d := p.BaseDelay << uint(retry); d > 0 && d < ceil {
 			ceil = d
 		}
 	}
-	d := time.Duration(rand.Int64N(int64(ceil) + 1))
-	if d < time.Millisecond {
-		d = time.Millisecond
-	}
-	return d
+	return p.bound(time.Duration(rand.Int64N(int64(ceil) + 1)))
 }
 
-// retryAfter parses a Retry-After header (seconds or an HTTP date).
-func retryAfter(h http.Header, now time.Time) (time.Duration, bool) {
-	v := h.Get("Retry-After")
+// bound applies the floor and the cap to a computed delay: no retry loop
+// waits less than MinDelay, none longer than MaxRetryAfter (the longest
+// wait the policy ever honours).
+func (p *RetryPolicy) bound(d time.Duration) time.Duration {
+	return min(max(d, p.MinDelay), max(p.MaxRetryAfter, p.MinDelay))
+}
+
+// retryDelay is the wait before retrying an answer that carried
+// Retry-After: what the header asks, but never less than the backoff the
+// policy computes for this retry (so "Retry-After: 0" cannot make a loop
+// spin) and never more than MaxRetryAfter. ok is false when the header is
+// absent or unusable.
+func retryDelay(p *RetryPolicy, h http.Header, now time.Time, retry int) (time.Duration, bool) {
+	ra, ok := ParseRetryAfter(h.Get("Retry-After"), now, p.MaxRetryAfter)
+	if !ok {
+		return 0, false
+	}
+	return p.bound(max(ra, backoffDelay(p, retry))), true
+}
+
+// maxRetryAfterSeconds bounds the seconds form before it is multiplied
+// out, so that no value can overflow time.Duration (about 292 years).
+const maxRetryAfterSeconds = int64(1<<63-1) / int64(time.Second)
+
+// ParseRetryAfter parses a Retry-After value, delay-seconds ("120") or an
+// HTTP-date ("Wed, 21 Oct 2015 07:28:00 GMT"), into a wait from now of at
+// most limit. A date in the past is 0. ok is false for anything else: an
+// empty, negative, fractional or malformed value. It never overflows.
+func ParseRetryAfter(v string, now time.Time, limit time.Duration) (d time.Duration, ok bool) {
+	v = strings.TrimSpace(v)
 	if v == "" {
 		return 0, false
 	}
-	if s, err := strconv.Atoi(v); err == nil && s >= 0 {
-		return time.Duration(s) * time.Second, true
-	}
-	if t, err := http.ParseTime(v); err == nil {
-		if d := t.Sub(now); d > 0 {
-			return d, true
+	if v[0] >= '0' && v[0] <= '9' {
+		s, err := strconv.ParseInt(v, 10, 64)
+		if err != nil && !errors.Is(err, strconv.ErrRange) {
+			return 0, false
 		}
-		return 0, true
+		if err != nil || s > maxRetryAfterSeconds {
+			return max(limit, 0), true
+		}
+		return min(time.Duration(s)*time.Second, max(limit, 0)), true
 	}
-	return 0, false
+	t, err := http.ParseTime(v)
+	if err != nil {
+		return 0, false
+	}
+	return min(max(t.Sub(now), 0), max(limit, 0)), true
 }
 
 // sleepCtx waits d or until ctx is done.

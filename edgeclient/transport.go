@@ -7,10 +7,12 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"net/http/httptrace"
 	"slices"
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"edgetop/model"
 )
@@ -74,7 +76,7 @@ func (c *Client) exchange(ctx context.Context, s *callState) *hop {
 	actx, cancel := context.WithCancelCause(ctx)
 	timer := time.AfterFunc(c.cfg.Timeout, func() { cancel(errAttemptTimeout) })
 	defer timer.Stop()
-	req, err := c.newHTTPRequest(actx, s)
+	req, err := c.newHTTPRequest(httptrace.WithClientTrace(actx, newAttemptTrace(c, s, h)), s)
 	if err != nil {
 		cancel(nil)
 		h.rec.Start, h.err = time.Now(), err
@@ -179,7 +181,7 @@ func (c *Client) startRecord(s *callState, r *model.Record) {
 	r.APIVersion = c.cfg.APIVersion
 	r.Operation = s.rq.op
 	r.Method = s.method
-	r.Path = maskCookiePath(c.sec.mask(s.path))
+	r.Path = s.path // masked by emit
 	r.ProductKey, r.DeviceName = s.rq.pk, s.rq.dn
 	if s.rq.opFromPath {
 		r.Operation, r.ProductKey, r.DeviceName = OperationFor(s.method, s.path)
@@ -209,12 +211,15 @@ func (c *Client) startRecord(s *callState, r *model.Record) {
 // fillResponse copies the status and headers (sorted, secrets masked).
 func (c *Client) fillResponse(r *model.Record, resp *http.Response) {
 	r.Status = resp.StatusCode
+	// Every cookie the gateway sets is a secret from now on, whatever the
+	// status: the record of this answer, its body included, masks it.
+	for _, ck := range resp.Cookies() {
+		c.sec.addToken(ck.Value)
+	}
 	hs := make([]model.Header, 0, len(resp.Header)+1)
 	for k, vs := range resp.Header {
 		for _, v := range vs {
-			// Every value: Set-Cookie above all, but a Location or an
-			// echoing header may carry a token too.
-			hs = append(hs, model.Header{Name: k, Value: c.sec.mask(v)})
+			hs = append(hs, model.Header{Name: k, Value: v}) // masked by emit
 		}
 	}
 	slices.SortStableFunc(hs, func(a, b model.Header) int { return strings.Compare(a.Name, b.Name) })
@@ -222,16 +227,34 @@ func (c *Client) fillResponse(r *model.Record, resp *http.Response) {
 	r.ResponseBody.ContentType = resp.Header.Get("Content-Type")
 }
 
-// fillBody sets a bounded, masked preview of body; n is the full size.
+// fillBody sets a bounded preview of body (masked by emit); n is the full
+// size.
 func (c *Client) fillBody(b *model.Body, body []byte, n int64) {
 	b.Size = n
 	p := body
 	if len(p) > model.BodyPreviewMax {
 		p = p[:model.BodyPreviewMax]
 	}
-	b.Preview = c.sec.mask(string(p))
+	b.Preview = string(p)
 	b.Truncated = n > int64(len(p))
 }
 
-// emit reports a finished record.
-func (c *Client) emit(r *model.Record) { c.obs.Observe(*r) }
+// limitText cuts network text to at most n bytes, at a rune boundary, for
+// a record's detail.
+func limitText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
+}
+
+// emit reports a finished record, every field masked with every secret
+// known now (a token decoded from this very answer included). Nothing
+// reaches the Observer any other way.
+func (c *Client) emit(r *model.Record) {
+	c.sec.maskRecord(r)
+	c.obs.Observe(*r)
+}

@@ -211,10 +211,15 @@ func (c *Client) readStream(ctx context.Context, h *hop, ch chan<- WatchEvent, d
 	return c.streamEnded(h, err, lines > 0, drops, idled.Load())
 }
 
+// healthyStream is how long a stream must have run, delivering lines, for
+// its end to restart the reconnect backoff: a gateway that accepts the
+// stream, sends a line and hangs up makes the backoff grow, not spin.
+const healthyStream = 10 * time.Second
+
 // streamEnded says how a stream the client did not close ended: a reconnect
-// delay (reset after a stream that delivered lines) and why.
+// delay (reset after a healthy stream) and why.
 func (c *Client) streamEnded(h *hop, err error, delivered bool, drops *int, idled bool) *streamEnd {
-	if delivered {
+	if delivered && h.rec.Duration >= healthyStream {
 		*drops = 0
 	}
 	se := &streamEnd{delay: backoffDelay(&c.cfg.Retry, *drops), cause: err, why: "the gateway closed the stream; reconnecting"}

@@ -1,7 +1,8 @@
 package model
 
 // Class is the class of an HTTP status, plus ClassNet for exchanges that got
-// no HTTP status at all (refused, reset, TLS failure, timeout).
+// no usable HTTP response (refused, reset, TLS failure, timeout, or a
+// success status whose body was truncated or malformed: Record.Class).
 type Class uint8
 
 // The classes, in display order.
@@ -69,7 +70,7 @@ func (c Class) Title() string {
 	case Class5xx:
 		return "server error"
 	default:
-		return "transport error (no HTTP response)"
+		return "transport error (no usable HTTP response)"
 	}
 }
 

@@ -144,10 +144,28 @@ const (
 	ActionRedirect  ActionKind = "redirect"  // followed the redirect
 	ActionGaveUp    ActionKind = "gave_up"   // stopped retrying; the error went to the caller
 	ActionReconnect ActionKind = "reconnect" // a stream reconnects after Delay
+	ActionResent    ActionKind = "resent"    // resent at once on another connection (net/http did, no backoff)
 )
 
-// Class returns the record's status class (ClassNet when Status is 0).
-func (r *Record) Class() Class { return ClassOf(r.Status) }
+// Class returns the record's status class: ClassOf(Status), except that an
+// exchange the client could not use counts as a transport error. That is
+// one with no response (Status 0), and one whose 1xx, 2xx or 3xx answer
+// failed below the API (Err set: the body was truncated, malformed, over
+// the size cap, or a stream broke), so that a 200 the client rejected and
+// retried is never shown, filtered or counted as a success. A 4xx or 5xx
+// with a broken body keeps its class: the status already says it failed.
+func (r *Record) Class() Class {
+	c := ClassOf(r.Status)
+	if r.Err != nil && !c.IsError() {
+		return ClassNet
+	}
+	return c
+}
+
+// Unusable reports whether the gateway answered with a status but the
+// client could not use the answer (see Class): the status line is real,
+// the exchange still failed.
+func (r *Record) Unusable() bool { return r.Status != 0 && r.Err != nil && !ClassOf(r.Status).IsError() }
 
 // End is Start plus Duration.
 func (r *Record) End() time.Time { return r.Start.Add(r.Duration) }

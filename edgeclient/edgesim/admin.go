@@ -24,11 +24,13 @@ type adminStatus struct {
 	Conns           map[string]int
 	Tokens          int
 	Watchers        int
+	// Requests is how many API requests the gateway received (Requests).
+	Requests uint64
 }
 
 // serveAdmin is the admin endpoint, loopback clients only:
 //
-//	GET    /__edgesim/              status: faults, maintenance, connections
+//	GET    /__edgesim/              status: faults, maintenance, connections, requests received
 //	GET    /__edgesim/faults        list fault rules
 //	POST   /__edgesim/faults        add one: {"Spec":"op=...,code=500"} or a FaultRule object
 //	DELETE /__edgesim/faults        clear every rule (and a manual maintenance window)
@@ -66,7 +68,8 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request, path string)
 func (s *Server) adminStatus() adminStatus {
 	left, on := s.faults.maintenance(s.opts.Now())
 	limit, conns := s.conns.snapshot()
-	st := adminStatus{Faults: s.faults.List(), Maintenance: on, ConnLimit: limit, Conns: conns, Tokens: s.tokens.size()}
+	st := adminStatus{Faults: s.faults.List(), Maintenance: on, ConnLimit: limit, Conns: conns, Tokens: s.tokens.size(),
+		Requests: s.Requests()}
 	if on {
 		st.MaintenanceLeft = left.Round(time.Second).String()
 	}

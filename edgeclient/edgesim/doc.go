@@ -99,7 +99,7 @@
 // Under /__edgesim/ on the same listener, loopback clients only (others get
 // 403), JSON in and out:
 //
-//	GET    /__edgesim/              status: faults, maintenance, connections, tokens, watchers
+//	GET    /__edgesim/              status: faults, maintenance, connections, tokens, watchers, Requests received
 //	GET    /__edgesim/faults        the fault rules, with how often each fired
 //	POST   /__edgesim/faults        add one: {"Spec":"op=ListThings,code=500"} or a FaultRule object
 //	DELETE /__edgesim/faults        clear every rule (and a manual maintenance window)

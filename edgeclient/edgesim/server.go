@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -44,6 +45,8 @@ type Server struct {
 	streams  sync.WaitGroup
 	watchers int           // open Watch streams (guarded by streamMu)
 	drop     chan struct{} // closed by DropWatchers (guarded by streamMu)
+
+	requests atomic.Uint64 // API requests received (Requests)
 }
 
 // New starts a simulated gateway listening on opts.Listen with a freshly
@@ -194,6 +197,12 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	s.serve(w, r, now)
 }
 
+// Requests is the number of API requests the gateway has received, each
+// counted once as its handler starts, whatever came of it (answered,
+// reset, stalled, refused with 421); admin calls are not counted. A client
+// that reports one record per request it sent has exactly this many.
+func (s *Server) Requests() uint64 { return s.requests.Load() }
+
 // serve is ServeHTTP without the access log.
 func (s *Server) serve(w http.ResponseWriter, r *http.Request, now time.Time) {
 	w.Header().Set("Server", serverHeader)
@@ -202,6 +211,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request, now time.Time) {
 		s.serveAdmin(w, r, strings.TrimPrefix(p, adminPrefix))
 		return
 	}
+	s.requests.Add(1)
 	c := &call{s: s, w: w, r: r, now: now, ver: versionOf(r.URL.Path)}
 	if ip := hostOf(r.RemoteAddr); s.conns.over(ip) {
 		w.Header().Set("Connection", "close")

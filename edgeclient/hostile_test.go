@@ -1,0 +1,346 @@
+package edgeclient
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// hostilePass is a password with characters that escape differently in
+// JSON and in URLs, so that an echo in either form must be masked too.
+const hostilePass = `pa"ss w/rd&1<x>`
+
+// echoGW is a hostile gateway that echoes every secret it knows into every
+// field it controls: error Messages and Codes, header names and values,
+// bodies (a 201 that carries the token it issues), redirect targets, and
+// a connection it cuts on a URL that carries a token.
+type echoGW struct {
+	srv    *httptest.Server
+	mu     sync.Mutex
+	issued []string
+}
+
+func newEchoGW(t *testing.T) *echoGW {
+	g := &echoGW{}
+	g.srv = httptest.NewUnstartedServer(g)
+	g.srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	g.srv.StartTLS()
+	t.Cleanup(g.srv.Close)
+	return g
+}
+
+// echo is every secret in the forms a careless proxy would repeat them.
+func (g *echoGW) echo(r *http.Request) string {
+	g.mu.Lock()
+	toks := strings.Join(g.issued, " ")
+	g.mu.Unlock()
+	basic := r.Header.Get("Authorization")
+	return fmt.Sprintf("auth %s token %s cookie %s pw %s", basic, toks, r.Header.Get("Cookie"), hostilePass)
+}
+
+func (g *echoGW) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	msg := g.echo(r)
+	jmsg, _ := json.Marshal(msg)
+	if strings.HasSuffix(r.URL.Path, "/auth/cookies") && r.Method == http.MethodPost {
+		b := make([]byte, 32)
+		_, _ = rand.Read(b)
+		tok := hex.EncodeToString(b)
+		g.mu.Lock()
+		g.issued = append(g.issued, tok)
+		g.mu.Unlock()
+		w.Header().Set("Set-Cookie", "token="+tok+"; Max-Age=3600; Path=/")
+		w.Header().Set("X-Token-"+tok[:16], tok)
+		w.WriteHeader(http.StatusCreated)
+		// The token bare (not as token=...), the password JSON-escaped.
+		fmt.Fprintf(w, `{"Code":201,"Message":%s,"Token":"%s"}`, jmsg, tok)
+		return
+	}
+	w.Header().Set("X-Echo", url.QueryEscape(msg)+" "+msg)
+	switch {
+	case strings.Contains(r.URL.Path, "/things/pk/redirect/"):
+		// A redirect whose target carries the token; the target cuts the
+		// connection, so the transport error's text names the URL.
+		g.mu.Lock()
+		tok := g.issued[len(g.issued)-1]
+		g.mu.Unlock()
+		w.Header().Set("Location", "/2020-04-30/things/pk/cut/properties?identifiers=x&echo="+tok)
+		w.WriteHeader(http.StatusFound)
+	case strings.Contains(r.URL.Path, "/things/pk/cut/"):
+		hj, _ := w.(http.Hijacker)
+		conn, _, _ := hj.Hijack()
+		_ = conn.Close()
+	case strings.HasPrefix(r.URL.Path, "/2019-09-30/"):
+		// A 2019 failure envelope under 200: the Message reaches the caller.
+		fmt.Fprintf(w, `{"Code":500,"Message":%s}`, jmsg)
+	case strings.HasSuffix(r.URL.Path, "/things"):
+		// As Lua's cjson escapes: no HTML escapes, "/" as "\/".
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, `{"Code":"InvalidParameter","Message":%s}`, cjson(msg))
+	default:
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		fmt.Fprintf(w, `{"Code":%s,"Message":%s}`, jmsg, jmsg)
+	}
+}
+
+func (g *echoGW) secrets(user string) []string {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	cred := base64.StdEncoding.EncodeToString([]byte(user + ":" + hostilePass))
+	jpw, _ := json.Marshal(hostilePass)
+	cj := cjson(hostilePass)
+	out := []string{hostilePass, string(jpw[1 : len(jpw)-1]), cj[1 : len(cj)-1], url.QueryEscape(hostilePass), cred}
+	for _, tok := range g.issued {
+		out = append(out, tok, tok[12:]) // and enough of it to replay
+	}
+	return out
+}
+
+func TestHostileGatewayEchoesNoSecret(t *testing.T) {
+	for _, v := range []string{Version2020, Version2019} {
+		t.Run(v, func(t *testing.T) {
+			g := newEchoGW(t)
+			rec := &recorder{}
+			c, err := New(Config{Gateway: g.srv.URL, APIVersion: v, User: "admin", Password: hostilePass,
+				CAPEM: pemOf(g.srv), Observer: rec, Retry: fastRetry})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ctx := t.Context()
+			var errs []error
+			errs = append(errs, c.CreateAuthCookie(ctx))
+			_, err = c.ListThings(ctx, ThingFilter{})
+			errs = append(errs, err)
+			_, err = c.GetThingProperties(ctx, "pk", "dev", "x")
+			errs = append(errs, err)
+			_, err = c.GetThingProperties(ctx, "pk", "redirect", "x")
+			errs = append(errs, err)
+			_, err = c.SetThingProperties(ctx, "pk", "dev", map[string]any{"p": hostilePass})
+			errs = append(errs, err)
+			errs = append(errs, c.CreateAuthCookie(ctx)) // a second token
+			errs = append(errs, c.Close(ctx))
+			secrets := g.secrets("admin")
+			if len(rec.all()) < 7 {
+				t.Fatalf("only %d records", len(rec.all()))
+			}
+			rec.checkNoSecrets(t, secrets)
+			for _, err := range errs {
+				if err == nil {
+					continue
+				}
+				for _, s := range secrets {
+					if strings.Contains(err.Error(), s) {
+						t.Errorf("error to the caller holds a secret %q: %v", MaskToken(s), err)
+					}
+				}
+			}
+			// The masking keeps the record readable: the echoed Message is
+			// there, with the secrets replaced.
+			found := false
+			for _, r := range rec.all() {
+				if strings.Contains(r.APIMessage, "pw ******") {
+					found = true
+				}
+			}
+			if !found {
+				t.Error("no record shows the echoed Message with the password masked")
+			}
+		})
+	}
+}
+
+// TestTokenMaskedInItsOwnCreateRecord: the token a 201 issues is registered
+// before the record of that very answer is reported, so its body preview
+// and headers show the token masked.
+func TestTokenMaskedInItsOwnCreateRecord(t *testing.T) {
+	g := newEchoGW(t)
+	rec := &recorder{}
+	c, err := New(Config{Gateway: g.srv.URL, User: "admin", Password: hostilePass, CAPEM: pemOf(g.srv), Observer: rec})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := c.CreateAuthCookie(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	r := rec.all()[0]
+	tok := g.issued[0]
+	if r.Operation != OpCreateAuthCookie || strings.Contains(r.ResponseBody.Preview, tok[8:]) ||
+		!strings.Contains(r.ResponseBody.Preview, MaskToken(tok)) {
+		t.Errorf("201 record: %+v", r.ResponseBody)
+	}
+}
+
+// cjson quotes s as Lua's cjson would.
+func cjson(s string) string {
+	var b strings.Builder
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(s)
+	return strings.ReplaceAll(strings.TrimSuffix(b.String(), "\n"), "/", `\/`)
+}
+
+func pemOf(s *httptest.Server) []byte {
+	return []byte("-----BEGIN CERTIFICATE-----\n" + base64.StdEncoding.EncodeToString(s.Certificate().Raw) + "\n-----END CERTIFICATE-----\n")
+}
+
+func TestParseRetryAfter(t *testing.T) {
+	now := time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC)
+	limit := 30 * time.Second
+	tests := []struct {
+		in   string
+		want time.Duration
+		ok   bool
+	}{
+		{"0", 0, true},
+		{"1", time.Second, true},
+		{" 7 ", 7 * time.Second, true},
+		{"29", 29 * time.Second, true},
+		{"31", limit, true},
+		{"9223372036", limit, true},                 // overflowed to a negative delay before
+		{"9223372037", limit, true},                 // the issue's value
+		{"99999999999999999999999999", limit, true}, // past int64
+		{"Tue, 01 Dec 2026 06:00:10 GMT", 10 * time.Second, true},
+		{"Tue, 01 Dec 2026 05:59:00 GMT", 0, true},                 // in the past
+		{"Fri, 01 Dec 2028 06:00:00 GMT", limit, true},             // far ahead
+		{"Tuesday, 01-Dec-26 06:00:05 GMT", 5 * time.Second, true}, // RFC 850
+		{"Tue Dec  1 06:00:03 2026", 3 * time.Second, true},        // asctime
+		{"", 0, false},
+		{"-1", 0, false},
+		{"1.5", 0, false},
+		{"soon", 0, false},
+		{"12abc", 0, false},
+	}
+	for _, tt := range tests {
+		got, ok := ParseRetryAfter(tt.in, now, limit)
+		if got != tt.want || ok != tt.ok {
+			t.Errorf("ParseRetryAfter(%q) = %v, %v; want %v, %v", tt.in, got, ok, tt.want, tt.ok)
+		}
+	}
+}
+
+// TestRetryDelayBounds: every computed delay lies between the floor and the
+// cap, whatever Retry-After says.
+func TestRetryDelayBounds(t *testing.T) {
+	p := RetryPolicy{}.withDefaults()
+	now := time.Now()
+	for _, ra := range []string{"0", "9223372037", "-5", "nonsense", now.Add(-time.Hour).UTC().Format(http.TimeFormat),
+		now.Add(48 * time.Hour).UTC().Format(http.TimeFormat)} {
+		for retry := range 40 {
+			h := http.Header{"Retry-After": {ra}}
+			d, ok := retryDelay(&p, h, now, retry)
+			if !ok {
+				d = backoffDelay(&p, retry)
+			}
+			if d < p.MinDelay || d > p.MaxRetryAfter {
+				t.Fatalf("Retry-After %q retry %d: delay %v outside [%v, %v]", ra, retry, d, p.MinDelay, p.MaxRetryAfter)
+			}
+		}
+	}
+}
+
+// TestWatchRetryAfterZeroDoesNotSpin: a gateway that answers every Watch
+// with 503 and Retry-After: 0 made the endless retry loop spin at about a
+// millisecond; now the backoff grows from the floor.
+func TestWatchRetryAfterZeroDoesNotSpin(t *testing.T) {
+	f := newFakeGW(t)
+	var watches sync.WaitGroup
+	n := 0
+	var mu sync.Mutex
+	f.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if !strings.HasSuffix(r.URL.Path, "/things/bulk") {
+			return false
+		}
+		mu.Lock()
+		n++
+		mu.Unlock()
+		w.Header().Set("Retry-After", "0")
+		writeErr(w, Version2020, 503, "ServiceUnavailable", "busy")
+		return true
+	})
+	c, _ := newTestClient(t, f, Version2020, func(cfg *Config) { cfg.Retry = RetryPolicy{} })
+	ctx, cancel := contextWithTimeout(t, 2*time.Second)
+	defer cancel()
+	ch, err := c.Watch(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	watches.Add(1)
+	go func() {
+		defer watches.Done()
+		for range ch {
+		}
+	}()
+	watches.Wait()
+	mu.Lock()
+	defer mu.Unlock()
+	// From a 50ms floor doubling to 5s, two seconds hold at most a handful
+	// of attempts; the spinning loop made about a thousand.
+	if n == 0 || n > 12 {
+		t.Errorf("%d Watch requests in 2s with Retry-After: 0", n)
+	}
+}
+
+// TestWatchShortStreamsBackOff: a gateway that accepts the stream, sends a
+// heartbeat and hangs up at once must not be reconnected to in a tight loop.
+func TestWatchShortStreamsBackOff(t *testing.T) {
+	f := newFakeGW(t)
+	var mu sync.Mutex
+	n := 0
+	f.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if !strings.HasSuffix(r.URL.Path, "/things/bulk") {
+			return false
+		}
+		mu.Lock()
+		n++
+		mu.Unlock()
+		w.Header().Set("Content-Type", "text/plain")
+		fmt.Fprintln(w, `{"Message":"heartbeat","Data":{"Timestamp":1}}`)
+		return true
+	})
+	c, _ := newTestClient(t, f, Version2020, func(cfg *Config) { cfg.Retry = RetryPolicy{} })
+	ctx, cancel := contextWithTimeout(t, 2*time.Second)
+	defer cancel()
+	ch, err := c.Watch(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range ch {
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if n == 0 || n > 12 {
+		t.Errorf("%d Watch streams in 2s from a gateway that hangs up after one line", n)
+	}
+}
+
+// TestCallerErrorsAreMasked: the errors a caller gets (and may print) carry
+// the masked Message, never the raw one.
+func TestCallerErrorsAreMasked(t *testing.T) {
+	g := newEchoGW(t)
+	c, err := New(Config{Gateway: g.srv.URL, User: "admin", Password: hostilePass, CAPEM: pemOf(g.srv), Retry: fastRetry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.ListThings(t.Context(), ThingFilter{})
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status != 400 || !strings.Contains(ae.Message, "pw ******") {
+		t.Fatalf("error %v", err)
+	}
+}
+
+func contextWithTimeout(t *testing.T, d time.Duration) (context.Context, context.CancelFunc) {
+	return context.WithTimeout(t.Context(), d)
+}
