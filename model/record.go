@@ -165,7 +165,9 @@ func (r *Record) Class() Class {
 // Unusable reports whether the gateway answered with a status but the
 // client could not use the answer (see Class): the status line is real,
 // the exchange still failed.
-func (r *Record) Unusable() bool { return r.Status != 0 && r.Err != nil && !ClassOf(r.Status).IsError() }
+func (r *Record) Unusable() bool {
+	return r.Status != 0 && r.Err != nil && !ClassOf(r.Status).IsError()
+}
 
 // End is Start plus Duration.
 func (r *Record) End() time.Time { return r.Start.Add(r.Duration) }
