@@ -28,6 +28,8 @@ import (
 	"edgetop/edgeclient/edgesim"
 	"edgetop/model"
 	"edgetop/ui"
+	"edgetop/ui/password"
+	"edgetop/ui/termtext"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -120,13 +122,15 @@ func (s simCmd) Run(ctx context.Context) error {
 	if users == nil {
 		users = edgesim.DefaultUsers()
 	}
-	fmt.Printf("edgetop sim: simulated Link IoT Edge gateway\n  url:          %s\n", srv.URL)
+	// Names and paths from the command line go out sanitised like any text.
+	out := termtext.NewWriter(os.Stdout)
+	fmt.Fprintf(out, "edgetop sim: simulated Link IoT Edge gateway\n  url:          %s\n", srv.URL)
 	for _, u := range users {
-		fmt.Printf("  console user: %s (password %s)\n", u.Name, u.Password)
+		fmt.Fprintf(out, "  console user: %s (password %s)\n", u.Name, u.Password)
 	}
-	fmt.Printf("  certificate:  %s\n  written to:   %s\n", srv.Fingerprint(), pem)
-	fmt.Printf("  try:          curl --cacert %s -u %s:%s -X POST %s/2020-04-30/auth/cookies -i\n", s.CertOut, users[0].Name, users[0].Password, srv.URL)
-	fmt.Println("Press Ctrl+C to stop.")
+	fmt.Fprintf(out, "  certificate:  %s\n  written to:   %s\n", srv.Fingerprint(), pem)
+	fmt.Fprintf(out, "  try:          curl --cacert %s -u %s:%s -X POST %s/2020-04-30/auth/cookies -i\n", s.CertOut, users[0].Name, users[0].Password, srv.URL)
+	fmt.Fprintln(out, "Press Ctrl+C to stop.")
 	<-ctx.Done()
 	return nil
 }
@@ -138,37 +142,80 @@ type explainCmd struct {
 }
 
 func main() {
+	// Every byte to stderr, whoever writes it (a panic report included),
+	// goes through the sanitiser.
+	restore, _ := termtext.GuardStderr()
+	os.Exit(run(restore))
+}
+
+// run parses the command line, runs the command and returns the exit
+// status: 0, 1 (a failure), 2 (bad input) or 128+N (stopped by signal N
+// before anything ran, e.g. Ctrl+C at the password prompt).
+func run(restore func()) int {
+	defer restore()
 	var c cli
 	parser, err := kong.New(&c, kong.Name("edgetop"), kong.Description(description),
 		kong.Vars{"version": version}, kong.ConfigureHelp(kong.HelpOptions{Compact: true}))
 	if err != nil {
-		fail(1, err)
+		return fail(1, err)
 	}
 	kctx, err := parser.Parse(os.Args[1:])
 	if err != nil {
-		fail(2, err)
+		return fail(2, err)
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	ctx, cancel := signalContext()
+	defer cancel(nil)
 	kctx.BindTo(ctx, (*context.Context)(nil))
-	if err := kctx.Run(); err != nil {
-		stop()
-		var ue usageError
-		if errors.As(err, &ue) {
-			fail(2, err)
-		}
-		fail(1, err)
+	err = kctx.Run()
+	var ue usageError
+	var se signalError
+	switch {
+	case err == nil:
+		return 0
+	case errors.As(err, &se):
+		return 128 + int(se.sig)
+	case errors.As(err, &ue):
+		return fail(2, err)
 	}
+	return fail(1, err)
 }
+
+// signalContext is cancelled by SIGINT or SIGTERM, with a signalError as
+// its cause. After the first signal the default action is back, so a
+// second Ctrl+C ends a cleanup that hangs.
+func signalContext() (context.Context, context.CancelCauseFunc) {
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		select {
+		case s := <-sigs:
+			signal.Stop(sigs)
+			if n, ok := s.(syscall.Signal); ok {
+				cancel(signalError{n})
+			}
+		case <-ctx.Done():
+			signal.Stop(sigs)
+		}
+	}()
+	return ctx, cancel
+}
+
+// signalError is the cause of a context ended by a signal.
+type signalError struct{ sig syscall.Signal }
+
+func (e signalError) Error() string { return "stopped by " + e.sig.String() }
 
 // usageError marks an error caused by the user's input: exit status 2.
 type usageError struct{ error }
 
 func (e usageError) Unwrap() error { return e.error }
 
-func fail(code int, err error) {
-	fmt.Fprintf(os.Stderr, "edgetop: %v\n", err)
-	os.Exit(code)
+// fail prints err on stderr, sanitised (it may quote the gateway), and
+// returns code.
+func fail(code int, err error) int {
+	fmt.Fprint(os.Stderr, termtext.ErrorLines("edgetop", err))
+	return code
 }
 
 // Run prints the status table.
@@ -194,11 +241,11 @@ func (e explainCmd) Run() error {
 func catalogs() (*model.Catalog, *model.APICodes) {
 	cat, err := model.ParseCatalog(bytes.NewReader(assets.StatusCodes()))
 	if err != nil {
-		fail(1, fmt.Errorf("embedded status table: %w", err))
+		panic(fmt.Errorf("embedded status table: %w", err)) // a build bug: TestEmbeddedCatalog
 	}
 	codes, err := model.ParseAPICodes(bytes.NewReader(assets.APICodes()))
 	if err != nil {
-		fail(1, fmt.Errorf("embedded API codes: %w", err))
+		panic(fmt.Errorf("embedded API codes: %w", err))
 	}
 	return cat, codes
 }
@@ -219,25 +266,27 @@ func printOptions() ui.PrintOptions {
 }
 
 // password finds the console password: EDGETOP_PASSWORD, --password-file,
-// or a prompt on the terminal. It is never taken from argv.
-func (d *dashCmd) password() (string, error) {
+// or a prompt on the terminal. It is never taken from argv. A signal while
+// waiting for it ends the program (128+N).
+func (d *dashCmd) password(ctx context.Context) (string, error) {
 	if p := os.Getenv("EDGETOP_PASSWORD"); p != "" {
 		return p, nil
 	}
+	var p string
+	var err error
 	if d.PasswordFile != "" {
-		b, err := os.ReadFile(d.PasswordFile)
-		if err != nil {
-			return "", usageError{fmt.Errorf("password file: %w", err)}
+		p, err = password.FromFile(ctx, d.PasswordFile)
+	} else {
+		p, err = password.Prompt(ctx, int(os.Stdin.Fd()), os.Stderr, fmt.Sprintf("Password for %s at %s: ", d.User, d.Gateway))
+		if errors.Is(err, password.ErrNotTerminal) {
+			err = errors.New("no password: set EDGETOP_PASSWORD or --password-file")
 		}
-		return strings.TrimRight(string(b), "\r\n"), nil
 	}
-	if !term.IsTerminal(int(os.Stdin.Fd())) {
-		return "", usageError{errors.New("no password: set EDGETOP_PASSWORD or --password-file")}
+	var se signalError
+	if err != nil && !errors.As(err, &se) {
+		err = usageError{err}
 	}
-	fmt.Fprintf(os.Stderr, "Password for %s at %s: ", d.User, d.Gateway)
-	b, err := term.ReadPassword(int(os.Stdin.Fd()))
-	fmt.Fprintln(os.Stderr)
-	return string(b), err
+	return p, err
 }
 
 // Run starts the dashboard (or plain mode) against --gateway, or against
@@ -267,7 +316,7 @@ func (d *dashCmd) Run(ctx context.Context) error {
 		if err := checkGateway(d.Gateway); err != nil {
 			return usageError{err}
 		}
-		pw, err := d.password()
+		pw, err := d.password(ctx)
 		if err != nil {
 			return err
 		}
@@ -305,6 +354,11 @@ func (d *dashCmd) check() error {
 	case d.MaxConns <= 0:
 		return fmt.Errorf("--max-conns %d: want 1 or more", d.MaxConns)
 	}
+	if d.CAFile != "" {
+		if _, err := edgeclient.ReadCAFile(d.CAFile); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
@@ -330,5 +384,6 @@ func checkGateway(raw string) error {
 	if u.User != nil {
 		return fmt.Errorf("gateway %q: put the user in --user and the password in EDGETOP_PASSWORD, not in the URL", u.Redacted())
 	}
-	return nil
+	_, err = edgeclient.ParseGateway(raw) // the port, as the client checks it
+	return err
 }

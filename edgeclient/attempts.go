@@ -64,8 +64,7 @@ func (t *attemptTrace) getConn(string) {
 	h.rec.Duration = now.Sub(h.rec.Start)
 	h.rec.Err = &model.TransportError{Kind: model.ErrReset,
 		Text: "the connection closed after the request was sent, before any reply"}
-	h.rec.Action = model.Action{Kind: model.ActionResent,
-		Detail: "net/http resent the request at once on another connection"}
+	h.rec.Action = model.Action{Kind: model.ActionResent}
 	t.c.emit(&h.rec)
 	s.next(h.rec.ID, model.LinkRetry)
 	h.rec = model.Record{}

@@ -174,11 +174,11 @@ func (c *Client) onUnauthorized(ctx context.Context, s *callState, h *hop) (bool
 	// what really happened.
 	tok, gen, err := c.renew(ctx, s.gen)
 	if err != nil {
-		h.rec.Action = model.Action{Kind: model.ActionGaveUp, Detail: "cookie rejected; renewing it failed"}
+		h.rec.Action = model.Action{Kind: model.ActionGaveUp, Detail: "the cookie was rejected and renewing it failed"}
 		c.emit(&h.rec)
 		return false, err
 	}
-	h.rec.Action = model.Action{Kind: model.ActionRenewed, Detail: "cookie rejected: renewed it and retried"}
+	h.rec.Action = model.Action{Kind: model.ActionRenewed, Detail: "the gateway rejected the cookie"}
 	c.emit(&h.rec)
 	s.token, s.gen, s.renewed = tok, gen, true
 	s.next(h.rec.ID, model.LinkRenewal)
@@ -207,7 +207,7 @@ func (c *Client) onRedirect(s *callState, h *hop) (bool, error) {
 	if u.RawQuery != "" {
 		path += "?" + u.RawQuery
 	}
-	h.rec.Action = model.Action{Kind: model.ActionRedirect, Detail: "followed to " + c.sec.mask(path)}
+	h.rec.Action = model.Action{Kind: model.ActionRedirect, Detail: "to " + limitText(path, 200)}
 	c.emit(&h.rec)
 	if origin != c.gateway {
 		s.cross = true
@@ -237,19 +237,18 @@ func (c *Client) backoff(ctx context.Context, s *callState, h *hop, why string) 
 		return false, fail()
 	}
 	d := backoffDelay(p, min(s.retries, 30))
-	detail := fmt.Sprintf("%s: backed off %v and retried", why, d.Round(time.Millisecond))
+	detail := why
 	if h.resp != nil {
 		if ra, ok := retryDelay(p, h.resp.Header, time.Now(), min(s.retries, 30)); ok {
 			d = ra
-			detail = fmt.Sprintf("%s: Retry-After: %s, waited %v and retried", why,
-				limitText(h.resp.Header.Get("Retry-After"), 40), d.Round(time.Millisecond))
+			detail = fmt.Sprintf("%s, Retry-After: %s", why, limitText(h.resp.Header.Get("Retry-After"), 40))
 		}
 		if h.resp.StatusCode == http.StatusMisdirectedRequest {
-			detail += fmt.Sprintf("; concurrency lowered to %d", c.lim.halve())
+			detail += fmt.Sprintf(", concurrency lowered to %d", c.lim.halve())
 		}
 	}
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
-		h.rec.Action = model.Action{Kind: model.ActionGaveUp, Detail: why + ": the deadline comes before the next attempt"}
+		h.rec.Action = model.Action{Kind: model.ActionGaveUp, Detail: why + ", and the deadline comes before the next attempt"}
 		c.emit(&h.rec)
 		return false, fail()
 	}
@@ -264,5 +263,5 @@ func (c *Client) backoff(ctx context.Context, s *callState, h *hop, why string) 
 }
 
 func giveUp(s *callState, why string) model.Action {
-	return model.Action{Kind: model.ActionGaveUp, Detail: fmt.Sprintf("%s: gave up after %d attempts", why, s.retries+1)}
+	return model.Action{Kind: model.ActionGaveUp, Detail: fmt.Sprintf("%s, after %d attempts", why, s.retries+1)}
 }

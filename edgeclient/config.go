@@ -151,6 +151,18 @@ func (cfg *Config) applyDefaults() error {
 	return nil
 }
 
+// ParseGateway checks a gateway URL as New does (a scheme of https or
+// http, a host, a port in 1..65535 when one is given) and returns it as
+// scheme://host[:port], without path, query or credentials. A URL without
+// a scheme is taken as https.
+func ParseGateway(raw string) (string, error) {
+	u, err := parseGateway(raw)
+	if err != nil {
+		return "", err
+	}
+	return u.String(), nil
+}
+
 // parseGateway checks the URL and returns it as scheme://host[:port] with
 // any path, query or credentials removed.
 func parseGateway(raw string) (*url.URL, error) {

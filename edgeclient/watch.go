@@ -222,17 +222,17 @@ func (c *Client) streamEnded(h *hop, err error, delivered bool, drops *int, idle
 	if delivered && h.rec.Duration >= healthyStream {
 		*drops = 0
 	}
-	se := &streamEnd{delay: backoffDelay(&c.cfg.Retry, *drops), cause: err, why: "the gateway closed the stream; reconnecting"}
+	se := &streamEnd{delay: backoffDelay(&c.cfg.Retry, *drops), cause: err, why: "the gateway closed the stream"}
 	*drops++
 	switch {
 	case idled:
-		se.cause, se.why = errWatchIdle, "no heartbeat within "+c.cfg.WatchIdle.String()+"; reconnecting"
+		se.cause, se.why = errWatchIdle, "no heartbeat within "+c.cfg.WatchIdle.String()
 		h.rec.Err = &model.TransportError{Kind: model.ErrTimeout, Text: errWatchIdle.Error()}
 	case errors.Is(err, io.EOF):
 		se.cause = io.EOF
 	default:
 		h.rec.Err = &model.TransportError{Kind: classify(err, nil), Text: c.sec.mask(err.Error())}
-		se.why = "stream broken: " + h.rec.Err.Text + "; reconnecting"
+		se.why = "the stream broke: " + h.rec.Err.Text
 	}
 	return se
 }

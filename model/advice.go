@@ -86,11 +86,35 @@ const loginRefusedAdvice = "The gateway refused the console user or password: ch
 	"(EDGETOP_PASSWORD or --password-file). The credentials are the edge gateway console's; on Link IoT Edge " +
 	"v2.4.7 and later the admin sets the password with `lectl console password`."
 
+// transportAdvice is what the operator can do per transport error kind,
+// for exchanges with no usable response.
+var transportAdvice = map[ErrKind]string{
+	ErrRefused: "Nothing accepted the connection: check the gateway address and port (9999), that the gateway " +
+		"is up, and any firewall between.",
+	ErrTimeout: "The gateway did not answer in time: check its load and the network to it; a device call that " +
+		"waits on a slow device can take long too (--timeout).",
+	ErrTLS: "The gateway's certificate was not trusted: if it is the one you expect, pin it (--pin with the " +
+		"fingerprint shown) or trust its CA (--ca-file with the gateway's ca.x509.pem).",
+	ErrReset: "The connection was cut: check the network path to the gateway (a proxy, NAT or unstable link) " +
+		"and the gateway's load; reads are retried.",
+	ErrTruncated: "The answer was cut short (or was over the size cap): check the network path to the gateway " +
+		"and any proxy in front of it; reads are retried.",
+	ErrMalformed: "The body is not the edge API's JSON: check what answers at this address (a proxy's error " +
+		"page?) and the API version (--api-version).",
+}
+
 // AdviceFor is Advice for one exchange: like Advice, but it knows that a
-// 401 on CreateAuthCookie means wrong credentials, not an expired cookie.
+// 401 on CreateAuthCookie means wrong credentials, not an expired cookie,
+// and that an exchange the client could not use (no response, or a 2xx
+// with a broken body) is about its transport error.
 func AdviceFor(r *Record) string {
-	if r.Operation == "CreateAuthCookie" && r.Status == 401 {
+	switch {
+	case r.Operation == "CreateAuthCookie" && r.Status == 401:
 		return loginRefusedAdvice
+	case r.Err != nil && (r.Status == 0 || r.Unusable()):
+		if a, ok := transportAdvice[r.Err.Kind]; ok {
+			return a
+		}
 	}
 	return Advice(r.Status, r.APICode)
 }

@@ -60,3 +60,28 @@ func TestRecordJSONForm(t *testing.T) {
 		}
 	}
 }
+
+// TestClassOfUnusableAnswers: a 1xx-3xx answer the client could not use is
+// a transport error; a 4xx/5xx keeps its class; no error, no change.
+func TestClassOfUnusableAnswers(t *testing.T) {
+	bad := &TransportError{Kind: ErrTruncated, Text: "cut"}
+	for _, tt := range []struct {
+		status   int
+		err      *TransportError
+		want     Class
+		unusable bool
+	}{
+		{200, nil, Class2xx, false},
+		{200, bad, ClassNet, true},
+		{201, bad, ClassNet, true},
+		{302, bad, ClassNet, true},
+		{404, bad, Class4xx, false},
+		{500, bad, Class5xx, false},
+		{0, bad, ClassNet, false},
+	} {
+		r := Record{Status: tt.status, Err: tt.err}
+		if r.Class() != tt.want || r.Unusable() != tt.unusable {
+			t.Errorf("status %d err %v: class %v unusable %v", tt.status, tt.err != nil, r.Class(), r.Unusable())
+		}
+	}
+}

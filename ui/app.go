@@ -69,6 +69,9 @@ type App struct {
 	ctx      context.Context
 	cancel   context.CancelFunc
 	quitting bool
+	// closeErr is why the quit's cleanup failed (the cookie could not be
+	// deleted), for Run to report after the screen is restored.
+	closeErr error
 }
 
 // New builds the dashboard from its dependencies. It starts nothing: the
@@ -148,6 +151,7 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case durationElapsedMsg:
 		return a, a.quit()
 	case cleanupDoneMsg:
+		a.closeErr = msg.Err // Run reports it once the screen is gone
 		return a, tea.Quit
 	}
 	return a, nil
@@ -160,7 +164,8 @@ func (a *App) View() tea.View {
 	if a.mouse {
 		v.MouseMode = tea.MouseModeCellMotion
 	}
-	v.WindowTitle = "edgetop"
+	// No window title: a terminal cannot be asked for the one it had, and
+	// Bubble Tea blanks a title it set when it exits.
 	return v
 }
 

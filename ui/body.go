@@ -5,6 +5,8 @@ import (
 
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"edgetop/ui/termtext"
 )
 
 // renderBody draws the region between the stats strip and the footer: the
@@ -76,7 +78,7 @@ func (a *App) box(title string, content []string, r rect, focused bool) []string
 	innerW := r.W - t.Frame.GetHorizontalFrameSize()
 	innerH := r.H - t.Frame.GetVerticalFrameSize()
 	out := make([]string, 0, r.H)
-	title = ansi.Truncate(" "+Sanitize(title)+" ", max(innerW-1, 0), "…")
+	title = ansi.Truncate(" "+termtext.Sanitize(title)+" ", max(innerW-1, 0), "…")
 	tw := lipgloss.Width(title)
 	top := bs.Render(b.TopLeft+b.Top) + ts.Render(title) +
 		bs.Render(strings.Repeat(b.Top, max(innerW-1-tw, 0))+b.TopRight)
@@ -115,24 +117,10 @@ func (a *App) renderTooSmall() string {
 		if s != "" {
 			s = a.theme.Bold.Render(s)
 		}
-		lines[i] = fitStyled(s, a.width)
+		lines[i] = termtext.FitStyled(s, a.width)
 	}
 	return joinLines(lines)
 }
-
-// fitStyled cuts a styled line to w cells or pads it with spaces.
-func fitStyled(s string, w int) string {
-	if w <= 0 {
-		return ""
-	}
-	sw := lipgloss.Width(s)
-	if sw > w {
-		return ansi.Truncate(s, w, "…")
-	}
-	return s + strings.Repeat(" ", w-sw)
-}
-
-func widthOf(s string) int { return lipgloss.Width(s) }
 
 func joinLines(lines []string) string { return strings.Join(lines, "\n") }
 

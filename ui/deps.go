@@ -3,6 +3,7 @@ package ui
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"edgetop/edgeclient"
@@ -165,8 +166,11 @@ func demoViewer(d Deps) API {
 func (d Deps) closeClients(ctx context.Context) error {
 	var errs []error
 	for _, c := range []API{d.Client, d.Viewer} {
-		if c != nil {
-			errs = append(errs, c.Close(ctx))
+		if c == nil {
+			continue
+		}
+		if err := c.Close(ctx); err != nil {
+			errs = append(errs, fmt.Errorf("deleting the auth cookie at exit: %w", err))
 		}
 	}
 	return errors.Join(errs...)

@@ -11,6 +11,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"edgetop/model"
+	"edgetop/ui/termtext"
 )
 
 // detailPane explains the selected record. Its lines are built once per
@@ -92,8 +93,11 @@ func (x explainer) lines(r *model.Record, t *Theme, w int) []string {
 	e := x.cat.Lookup(r.Status)
 	cl := r.Class()
 	head := fmt.Sprintf("%s %d %s", ClassGlyph(cl), e.Code, e.Message)
-	if r.Status == 0 {
+	switch {
+	case r.Status == 0:
 		head = ClassGlyph(cl) + " " + e.Message
+	case r.Unusable():
+		head += ", unusable answer"
 	}
 	p.text(t.ClassTitle[cl], head)
 	p.text(t.Muted, cl.String()+" · "+cl.Title())
@@ -102,8 +106,15 @@ func (x explainer) lines(r *model.Record, t *Theme, w int) []string {
 		p.text(t.Class[cl], string(r.Err.Kind)+": "+r.Err.Text)
 	}
 	p.blank()
-	for _, l := range descriptionLines(e.Description, w) {
-		p.line(t.Text, l)
+	if r.Unusable() {
+		// The table's text would say the call succeeded: it did not.
+		p.text(t.Text, fmt.Sprintf("The gateway's status line said %d %s, but edgetop could not use the "+
+			"answer (%s), so the call failed and counts as an error. The table's text for %d does not apply.",
+			e.Code, e.Message, r.Err.Kind, e.Code))
+	} else {
+		for _, l := range descriptionLines(e.Description, w) {
+			p.line(t.Text, l)
+		}
 	}
 	x.apiError(&p, r)
 	x.actions(&p, r)
@@ -128,9 +139,9 @@ func (x explainer) apiError(p *para, r *model.Record) {
 	} else {
 		p.label("API Code")
 	}
-	p.text(p.t.Text, "Code: "+Sanitize(r.APICode))
+	p.text(p.t.Text, "Code: "+termtext.Sanitize(r.APICode))
 	if r.APIMessage != "" {
-		p.text(p.t.Text, "Message: "+Sanitize(r.APIMessage))
+		p.text(p.t.Text, "Message: "+termtext.Sanitize(r.APIMessage))
 	}
 	if meaning := x.codeMeaning(r, numeric); meaning != "" {
 		p.text(p.t.Muted, "Meaning: "+meaning)
@@ -166,32 +177,40 @@ func (x explainer) actions(p *para, r *model.Record) {
 	}
 }
 
-// actionText is the client's action in words.
+// actionText is the client's action in words: one sentence from the kind
+// and its delay, with the client's reason (Action.Detail) once.
 func actionText(r *model.Record) string {
+	why := ""
+	if r.Action.Detail != "" {
+		why = " (" + r.Action.Detail + ")"
+	}
 	s := ""
 	switch r.Action.Kind {
 	case model.ActionNone:
-		s = "Passed the result to the caller."
+		s = "Passed the result to the caller" + why + "."
 	case model.ActionRenewed:
-		s = "Renewed the auth cookie and retried."
+		s = "Renewed the auth cookie and retried" + why + "."
 	case model.ActionBackoff:
-		s = fmt.Sprintf("Backed off %s and retried.", fmtLatency(r.Action.Delay))
+		s = fmt.Sprintf("Backed off %s and retried%s.", fmtLatency(r.Action.Delay), why)
 	case model.ActionRedirect:
 		s = "Followed the redirect."
+		if r.Action.Detail != "" {
+			s = "Followed the redirect " + r.Action.Detail + "." // "to /path"
+		}
 	case model.ActionGaveUp:
-		s = "Stopped retrying; the error went to the caller."
+		s = "Stopped retrying" + why + "; the error went to the caller."
 	case model.ActionReconnect:
-		s = fmt.Sprintf("The stream reconnects after %s.", fmtLatency(r.Action.Delay))
+		s = fmt.Sprintf("The stream reconnects after %s%s.", fmtLatency(r.Action.Delay), why)
+	case model.ActionResent:
+		s = "Go's HTTP transport resent the request at once on another connection: this attempt reached the " +
+			"gateway, but its connection closed before any reply."
 	default:
-		s = string(r.Action.Kind)
-	}
-	if r.Action.Detail != "" {
-		s += " (" + r.Action.Detail + ")"
+		s = string(r.Action.Kind) + why
 	}
 	if r.Parent != 0 {
 		s += fmt.Sprintf(" This is a %s of #%d, attempt %d.", r.Link, r.Parent, r.Attempt)
 	}
-	return Sanitize(s)
+	return termtext.Sanitize(s)
 }
 
 // exchange shows the request and the response: method, URL, masked
@@ -202,7 +221,7 @@ func (x explainer) exchange(p *para, r *model.Record) {
 	if dev := r.Device(); dev != "" {
 		p.text(p.t.Text, "Device: "+dev)
 	}
-	p.wrapped(p.t.Bold, Sanitize(r.Method+" "+r.Gateway+r.Path))
+	p.wrapped(p.t.Bold, termtext.Sanitize(r.Method+" "+r.Gateway+r.Path))
 	p.text(p.t.Muted, fmt.Sprintf("#%d · %s · attempt %d · %s out", r.ID,
 		r.Start.Format("15:04:05.000"), r.Attempt, fmtSize(r.BytesOut)))
 	headers(p, r.RequestHeaders)
@@ -239,7 +258,7 @@ func body(p *para, b model.Body) {
 	if json.Valid([]byte(text)) && json.Indent(&buf, []byte(text), "", "  ") == nil {
 		text = buf.String()
 	}
-	text = SanitizeBlock(text)
+	text = termtext.SanitizeBlock(text)
 	lines := strings.Split(text, "\n")
 	for i, l := range lines {
 		if i == detailMaxBodyLines {
@@ -249,7 +268,7 @@ func body(p *para, b model.Body) {
 		p.wrapped(p.t.Text, "  "+l)
 	}
 	if b.Truncated {
-		p.text(p.t.Muted, fmt.Sprintf("… preview of %s (%s)", fmtSize(b.Size), Sanitize(b.ContentType)))
+		p.text(p.t.Muted, fmt.Sprintf("… preview of %s (%s)", fmtSize(b.Size), termtext.Sanitize(b.ContentType)))
 	}
 }
 
@@ -262,7 +281,7 @@ type para struct {
 
 // text word-wraps s (sanitised) and adds its lines.
 func (p *para) text(st styleRenderer, s string) {
-	for _, l := range strings.Split(ansi.Wrap(Sanitize(s), p.w, ""), "\n") {
+	for _, l := range strings.Split(ansi.Wrap(termtext.Sanitize(s), p.w, ""), "\n") {
 		p.line(st, l)
 	}
 }
@@ -274,9 +293,11 @@ func (p *para) wrapped(st styleRenderer, s string) {
 	}
 }
 
-func (p *para) line(st styleRenderer, s string) { p.out = append(p.out, st.Render(fit(s, p.w))) }
-func (p *para) blank()                          { p.out = append(p.out, strings.Repeat(" ", p.w)) }
-func (p *para) label(s string)                  { p.line(p.t.Label, s) }
+func (p *para) line(st styleRenderer, s string) {
+	p.out = append(p.out, st.Render(termtext.Fit(s, p.w)))
+}
+func (p *para) blank()         { p.out = append(p.out, strings.Repeat(" ", p.w)) }
+func (p *para) label(s string) { p.line(p.t.Label, s) }
 
 // styleRenderer is the part of lipgloss.Style para uses.
 type styleRenderer interface{ Render(...string) string }

@@ -8,6 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"edgetop/model"
+	"edgetop/ui/termtext"
 )
 
 // handleKey routes a key press: quit first (always works), then the filter
@@ -160,7 +161,7 @@ const promptMaxBytes = 200
 // typeInPrompt adds text to the filter prompt, sanitised, one line, and
 // cut at a rune boundary within promptMaxBytes.
 func (a *App) typeInPrompt(s string) {
-	s = a.prompt.text + Sanitize(s)
+	s = a.prompt.text + termtext.Sanitize(s)
 	for len(s) > promptMaxBytes {
 		_, size := utf8.DecodeLastRuneInString(s)
 		s = s[:len(s)-size]

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"edgetop/model"
+	"edgetop/ui/termtext"
 )
 
 // authState is the client's auth state as the header shows it.
@@ -30,10 +31,10 @@ type connState struct {
 // When the long form does not fit, a compact one is used.
 func (a *App) renderHeader() string {
 	long := a.headerLine(false)
-	if widthOf(long) <= a.width {
-		return fitStyled(long, a.width)
+	if termtext.Width(long) <= a.width {
+		return termtext.FitStyled(long, a.width)
 	}
-	return fitStyled(a.headerLine(true), a.width)
+	return termtext.FitStyled(a.headerLine(true), a.width)
 }
 
 func (a *App) headerLine(compact bool) string {
@@ -58,8 +59,8 @@ func (a *App) headerLine(compact bool) string {
 		parts = append(parts, t.Err.Render("INSECURE"))
 	}
 	parts = append(parts,
-		t.Text.Render(Sanitize(a.deps.Gateway)+kind),
-		t.Text.Render(api+Sanitize(a.deps.APIVersion)),
+		t.Text.Render(termtext.Sanitize(a.deps.Gateway)+kind),
+		t.Text.Render(api+termtext.Sanitize(a.deps.APIVersion)),
 		a.authText(),
 		a.connText())
 	if compact {
@@ -84,7 +85,7 @@ func (a *App) authText() string {
 	left := a.auth.Expires.Sub(a.now)
 	user := ""
 	if a.auth.User != "" {
-		user = Sanitize(a.auth.User) + " · "
+		user = termtext.Sanitize(a.auth.User) + " · "
 	}
 	if left <= 0 {
 		return t.Warn.Render(user + "cookie expired")
@@ -100,7 +101,7 @@ func (a *App) connText() string {
 	case !a.conn.seen:
 		return t.Muted.Render("○ connecting")
 	case a.conn.lastErr:
-		return t.Err.Render("✗ " + Sanitize(string(a.conn.lastKind)))
+		return t.Err.Render("✗ " + termtext.Sanitize(string(a.conn.lastKind)))
 	}
 	s := "● live"
 	if a.conn.watching {
@@ -126,7 +127,7 @@ func (a *App) renderStats() string {
 	if a.pause.on && a.pause.strip != "" {
 		// Frozen at the width of the pause's start: re-fit it after a
 		// resize so the frame never wraps.
-		return fitStyled(a.pause.strip, a.width)
+		return termtext.FitStyled(a.pause.strip, a.width)
 	}
 	return a.statsLine()
 }
@@ -164,7 +165,7 @@ func (a *App) statsLine() string {
 	if !wide {
 		b.WriteString(" " + t.Accent.Render(sparkline(a.totalSeries())))
 	}
-	return fitStyled(b.String(), a.width)
+	return termtext.FitStyled(b.String(), a.width)
 }
 
 // totalSeries sums the classes' series.
@@ -207,13 +208,13 @@ func sparkline(vs []uint64) string {
 func (a *App) renderFooter() string {
 	t := a.theme
 	if a.prompt.on {
-		return fitStyled(t.Key.Render(" /")+t.Text.Render(Sanitize(a.prompt.text))+t.Selected.Render(" ")+
+		return termtext.FitStyled(t.Key.Render(" /")+t.Text.Render(termtext.Sanitize(a.prompt.text))+t.Selected.Render(" ")+
 			t.Desc.Render("  enter apply · esc cancel · empty clears"), a.width)
 	}
 	right := a.statusText()
-	help := a.shortHelpText(a.width - widthOf(right) - 1)
-	gap := max(a.width-widthOf(help)-widthOf(right), 1)
-	return fitStyled(help+strings.Repeat(" ", gap)+right, a.width)
+	help := a.shortHelpText(a.width - termtext.Width(right) - 1)
+	gap := max(a.width-termtext.Width(help)-termtext.Width(right), 1)
+	return termtext.FitStyled(help+strings.Repeat(" ", gap)+right, a.width)
 }
 
 // statusText is the right side of the footer.
@@ -251,7 +252,7 @@ func filterText(f model.Filter) string {
 		parts = append(parts, strings.Join(cs, ","))
 	}
 	if f.Text != "" {
-		parts = append(parts, strconv.Quote(Sanitize(f.Text)))
+		parts = append(parts, strconv.Quote(termtext.Sanitize(f.Text)))
 	}
 	return strings.Join(parts, " ")
 }

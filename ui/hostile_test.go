@@ -10,10 +10,13 @@ import (
 	"testing"
 	"time"
 
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
+	"edgetop/edgeclient/edgesim"
 	"edgetop/model"
+	"edgetop/ui/termtext"
 )
 
 // evil is text a hostile gateway could send: colours, screen clears,
@@ -46,28 +49,21 @@ func netHostile(id uint64) model.Record {
 }
 
 // assertOnlySGR fails unless every escape sequence in s is a plain SGR
-// (ESC [ digits/semicolons m) and no other control character but '\n' is
-// present: what our own no-colour styles emit.
+// and no other control character but '\n' is present: what our own styles
+// emit.
 func assertOnlySGR(t *testing.T, s string) {
 	t.Helper()
-	for i := 0; i < len(s); i++ {
-		if s[i] != 0x1b {
-			continue
-		}
-		j := i + 1
-		if j >= len(s) || s[j] != '[' {
-			t.Fatalf("non-CSI escape at %d: %q", i, trimForLog(s[i:]))
-		}
-		j++
-		for j < len(s) && (s[j] >= '0' && s[j] <= '9' || s[j] == ';') {
-			j++
-		}
-		if j >= len(s) || s[j] != 'm' {
-			t.Fatalf("non-SGR sequence at %d: %q", i, trimForLog(s[i:]))
-		}
-		i = j
+	if err := termtext.CheckStyled(s); err != nil {
+		t.Fatal(err)
 	}
-	assertSafe(t, ansi.Strip(s), true)
+}
+
+// assertSafe fails when s holds anything a terminal would interpret.
+func assertSafe(t testing.TB, s string, multiline bool) {
+	t.Helper()
+	if err := termtext.Check(s, multiline); err != nil {
+		t.Fatal(err)
+	}
 }
 
 func TestHostileRecordOnScreen(t *testing.T) {
@@ -187,5 +183,33 @@ func TestHostileChrome(t *testing.T) {
 		if !strings.Contains(ansi.Strip(s), want) {
 			t.Errorf("frame lacks %q", want)
 		}
+	}
+}
+
+// TestHostileExitPath: a gateway that answers the cookie's deletion at exit
+// with escape sequences in its Message. Both faces report the failure
+// (exit 1 in main) and the text main prints on stderr is safe.
+func TestHostileExitPath(t *testing.T) {
+	for _, face := range []string{"dashboard", "plain"} {
+		t.Run(face, func(t *testing.T) {
+			deps, _, _ := simDeps(t, edgesim.Options{Seed: 1, Faults: []edgesim.FaultRule{
+				{Op: "DeleteAuthCookie", Code: 500, APICode: "Cookie" + evil, Message: evil},
+			}})
+			deps.Duration = 700 * time.Millisecond
+			var err error
+			if face == "plain" {
+				err = RunPlain(context.Background(), deps, io.Discard)
+			} else {
+				err = Run(context.Background(), deps, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithWindowSize(120, 40))
+			}
+			if err == nil || !strings.Contains(err.Error(), "deleting the auth cookie at exit") {
+				t.Fatalf("%s returned %v, want the failed deletion", face, err)
+			}
+			printed := termtext.ErrorLines("edgetop", err)
+			assertSafe(t, printed, true)
+			if !strings.Contains(printed, "HOSTILE") {
+				t.Errorf("the gateway's Message is gone, not sanitised: %q", printed)
+			}
+		})
 	}
 }

@@ -3,10 +3,14 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"edgetop/model"
+	"edgetop/ui/termtext"
 )
 
 // TestNextPreviousErrorFromLive: while following live, N lands on the
@@ -79,7 +83,7 @@ func TestFooterKeepsNoticeAt80(t *testing.T) {
 	feed(a, sampleRecords()...)
 	press(a, "n")
 	f := ansi.Strip(a.renderFooter())
-	if widthOf(f) != 80 || !strings.Contains(f, "no newer error") || !strings.Contains(f, "every 200ms") {
+	if termtext.Width(f) != 80 || !strings.Contains(f, "no newer error") || !strings.Contains(f, "every 200ms") {
 		t.Fatalf("footer %q", f)
 	}
 	if !strings.Contains(f, "n next error") || strings.Contains(f, "q quit") {
@@ -199,4 +203,44 @@ func TestOverlaySwitch(t *testing.T) {
 	if a.overlay != overlayNone {
 		t.Fatal("? did not close the help")
 	}
+}
+
+// TestUnusableSuccessIsAFailure: a 200 whose body the client could not use
+// (truncated, malformed) is a failure in every view: the transport glyph
+// and the reason in the row, n/N stop on it, the error rate counts it, the
+// 2xx filter hides it and the pane does not say the call was successful.
+func TestUnusableSuccessIsAFailure(t *testing.T) {
+	a := newTestApp(t)
+	resize(a, 200, 50)
+	recs := manyRecords(1, 4)
+	recs[2].Err = &model.TransportError{Kind: model.ErrMalformed, Text: "malformed response body: unexpected end of JSON input"}
+	feed(a, recs...)
+	press(a, "N")
+	if r := a.selected(); r == nil || r.ID != 3 {
+		t.Fatalf("N did not stop on the unusable 200: %+v", r)
+	}
+	frame := ansi.Strip(a.View().Content)
+	row := lineWith(frame, "▸")
+	if !strings.Contains(row, "⚡ 200") || !strings.Contains(row, "malformed") || strings.Contains(row, "Success") {
+		t.Errorf("row %q", row)
+	}
+	if !strings.Contains(frame, "200 Success, unusable answer") || strings.Contains(frame, "The call was successful") {
+		t.Errorf("pane:\n%s", frame)
+	}
+	if got := a.stats.ErrorRate(recs[3].End().Add(time.Second)); got != 0.25 {
+		t.Errorf("error rate %v, want 0.25", got)
+	}
+	press(a, "2") // hide 2xx: the unusable one stays
+	if a.visibleLen() != 1 || a.view.At(0).ID != 3 {
+		t.Errorf("2xx hidden: %d rows", a.visibleLen())
+	}
+}
+
+func lineWith(frame, s string) string {
+	for _, l := range strings.Split(frame, "\n") {
+		if strings.Contains(l, s) {
+			return l
+		}
+	}
+	return ""
 }

@@ -6,6 +6,7 @@ import (
 	"charm.land/bubbles/v2/help"
 
 	"edgetop/model"
+	"edgetop/ui/termtext"
 )
 
 // helpLines is the full help built from the keymap (every enabled
@@ -24,17 +25,17 @@ func (a *App) helpLines() []string {
 	const keyW, colW = 8, 36
 	cols := max(1, (w-1)/colW)
 	rows := (len(items) + cols - 1) / cols
-	out := []string{fit("", w)}
+	out := []string{termtext.Fit("", w)}
 	for r := 0; r < rows; r++ {
 		line := " "
 		for c := 0; c < cols; c++ {
 			if i := c*rows + r; i < len(items) {
-				line += t.Key.Render(fit(items[i][0], keyW)) + t.Desc.Render(fit(items[i][1], colW-keyW))
+				line += t.Key.Render(termtext.Fit(items[i][0], keyW)) + t.Desc.Render(termtext.Fit(items[i][1], colW-keyW))
 			}
 		}
-		out = append(out, fitStyled(line, w))
+		out = append(out, termtext.FitStyled(line, w))
 	}
-	out = append(out, fit("", w))
+	out = append(out, termtext.Fit("", w))
 	legend := []string{
 		"Classes: ✓ 2xx success · ↪ 3xx redirect · ! 4xx client error · ✗ 5xx server error · ⚡ transport error",
 		"Pause freezes the screen, not the client: the header counts what arrived since.",
@@ -43,7 +44,7 @@ func (a *App) helpLines() []string {
 	}
 	for _, l := range legend {
 		for _, wl := range strings.Split(wrapPlain(l, w-2), "\n") {
-			out = append(out, t.Muted.Render(fit(" "+wl, w)))
+			out = append(out, t.Muted.Render(termtext.Fit(" "+wl, w)))
 		}
 	}
 	return a.scrollOverlay(out)
@@ -64,12 +65,12 @@ func (a *App) tableContent() ([]string, map[int]int) {
 	var out []string
 	at := map[int]int{}
 	for _, e := range a.deps.Catalog.Entries() {
-		out = append(out, fit("", w))
+		out = append(out, termtext.Fit("", w))
 		at[e.Code] = len(out)
-		out = append(out, t.ClassTitle[e.Class].Render(fit(" "+ClassGlyph(e.Class)+" "+itoa(e.Code)+" "+e.Message+
+		out = append(out, t.ClassTitle[e.Class].Render(termtext.Fit(" "+ClassGlyph(e.Class)+" "+itoa(e.Code)+" "+e.Message+
 			"  · "+e.Class.String()+" "+e.Class.Title(), w)))
 		for _, l := range descriptionLines(e.Description, w-4) {
-			out = append(out, t.Text.Render(fit("   "+l, w)))
+			out = append(out, t.Text.Render(termtext.Fit("   "+l, w)))
 		}
 	}
 	return out, at
@@ -121,7 +122,7 @@ func (a *App) shortHelpText(w int) string {
 		if n < len(bs) {
 			text += " " + a.theme.Muted.Render("…")
 		}
-		if widthOf(text) <= w {
+		if termtext.Width(text) <= w {
 			break
 		}
 		text = ""
@@ -135,5 +136,5 @@ func wrapPlain(s string, w int) string {
 	if w < 10 {
 		return s
 	}
-	return wrap(s, w, 0)
+	return termtext.Wrap(s, w, 0)
 }

@@ -8,20 +8,24 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
 	"golang.org/x/term"
 
 	"edgetop/model"
+	"edgetop/ui/termtext"
 )
 
 // RunPlain is the dashboard without the TUI (--plain, or stdout not a
 // terminal): it drives the same workload and prints one line per exchange
 // to w (time, method, operation, device, code, message, latency),
 // sanitised like the screen, coloured only when w is a terminal and
-// neither deps.NoColor nor NO_COLOR says otherwise. It returns when ctx ends or deps.Duration has
-// passed, after deleting the cookie (Client.Close).
+// neither deps.NoColor nor NO_COLOR says otherwise. It returns when ctx
+// ends or deps.Duration has passed, after the workload and its streams
+// have stopped and the cookie is deleted (Client.Close), with a line for
+// every exchange: the Watch stream's and the DeleteAuthCookie's too.
 func RunPlain(ctx context.Context, deps Deps, w io.Writer) error {
 	d := deps.withDefaults()
 	if d.Duration > 0 {
@@ -34,52 +38,60 @@ func RunPlain(ctx context.Context, deps Deps, w io.Writer) error {
 		theme = NewTheme(true)
 	}
 	wctx, stop := context.WithCancel(ctx)
-	pctx, stopPrinting := context.WithCancel(ctx)
-	defer stopPrinting()
+	defer stop()
 	done := make(chan struct{})
 	var werr error
-	if d.Client != nil {
-		go func() {
-			defer close(done)
-			if werr = runPlainWorkload(wctx, d); werr != nil {
-				stopPrinting() // e.g. login refused: print what came, then stop
-			}
-		}()
-	} else {
-		close(done)
-	}
+	go func() {
+		defer close(done)
+		if d.Client != nil {
+			werr = runPlainWorkload(wctx, d) // e.g. login refused: the session ends
+		}
+	}()
 	// A reader that goes away (`| head`) must end the session cleanly, the
 	// cookie deleted, rather than kill the process with SIGPIPE: with the
 	// signal noted, a write to the closed pipe fails with EPIPE instead.
 	sigpipe := make(chan os.Signal, 1)
 	signal.Notify(sigpipe, syscall.SIGPIPE)
 	defer signal.Stop(sigpipe)
-	err := printRecords(pctx, d, theme, w)
-	if errors.Is(err, syscall.EPIPE) {
-		err = nil
+	finish := make(chan struct{})
+	printed := make(chan error, 1)
+	go func() { printed <- printRecords(finish, d, theme, w) }()
+	var perr error
+	select {
+	case <-done:
+	case <-wctx.Done():
+	case perr = <-printed: // the reader went away
 	}
+	// The end: stop the workload and wait for its streams, delete the
+	// cookie, then print what those last exchanges reported.
 	stop()
 	<-done
-	err = errors.Join(err, werr)
 	cctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	return errors.Join(err, d.closeClients(cctx))
+	cerr := d.closeClients(cctx)
+	close(finish)
+	if perr == nil {
+		perr = <-printed
+	}
+	if errors.Is(perr, syscall.EPIPE) {
+		perr = nil
+	}
+	return errors.Join(perr, werr, cerr)
 }
 
-// printRecords writes a line per record until ctx ends, flushing after
-// each batch that the channel had ready.
-func printRecords(ctx context.Context, d Deps, t *Theme, w io.Writer) error {
+// printRecords writes a line per record, flushing after each batch the
+// channel had ready, until finish is closed; then it prints what is still
+// queued and returns.
+func printRecords(finish <-chan struct{}, d Deps, t *Theme, w io.Writer) error {
 	if d.Observer == nil {
-		<-ctx.Done()
+		<-finish
 		return nil
 	}
 	bw := bufio.NewWriter(w)
 	ch := d.Observer.C()
 	for {
 		select {
-		case <-ctx.Done():
-			// Print what is already buffered: the records that explain why
-			// the session ended come last.
+		case <-finish:
 			for range len(ch) {
 				r := <-ch
 				if _, err := bw.WriteString(plainLine(&r, d.Catalog, t) + "\n"); err != nil {
@@ -116,14 +128,14 @@ func plainLine(r *model.Record, cat catalogLookup, t *Theme) string {
 	}
 	var b strings.Builder
 	b.WriteString(r.Start.Format("15:04:05.000") + " ")
-	b.WriteString(fit(Sanitize(r.Method), 6) + " ")
-	b.WriteString(fit(Sanitize(r.Operation), 25) + " ")
-	b.WriteString(fit(Sanitize(dev), 24) + " ")
-	status := ClassGlyph(r.Class()) + " " + code + " " + Sanitize(rowMessage(r, cat))
+	b.WriteString(termtext.Fit(termtext.Sanitize(r.Method), 6) + " ")
+	b.WriteString(termtext.Fit(termtext.Sanitize(r.Operation), 25) + " ")
+	b.WriteString(termtext.Fit(termtext.Sanitize(dev), 24) + " ")
+	status := ClassGlyph(r.Class()) + " " + code + " " + termtext.Sanitize(rowMessage(r, cat))
 	b.WriteString(t.Class[r.Class()].Render(status))
 	b.WriteString(" " + t.Muted.Render(fmtLatency(r.Duration)))
 	if r.Action.Kind != model.ActionNone {
-		b.WriteString(t.Muted.Render(" [" + Sanitize(string(r.Action.Kind)) + "]"))
+		b.WriteString(t.Muted.Render(" [" + termtext.Sanitize(string(r.Action.Kind)) + "]"))
 	}
 	return b.String()
 }
@@ -133,6 +145,8 @@ func plainLine(r *model.Record, cat catalogLookup, t *Theme) string {
 func runPlainWorkload(ctx context.Context, d Deps) error {
 	w := newWorkload(d)
 	watchEnded := make(chan struct{}, 1)
+	var streams sync.WaitGroup
+	defer streams.Wait() // a stream's record is reported when it ends
 	for ctx.Err() == nil {
 		select {
 		case <-watchEnded:
@@ -152,9 +166,14 @@ func runPlainWorkload(ctx context.Context, d Deps) error {
 			w.watchID++
 			if s, ok := newWatchStream(ctx, d.Client, w.watchID, w.plan.Devices()); ok {
 				w.learned = s.learned
+				streams.Add(1)
 				go func() {
+					defer streams.Done()
 					s.run()
-					watchEnded <- struct{}{}
+					select {
+					case watchEnded <- struct{}{}:
+					default:
+					}
 				}()
 			}
 		default:

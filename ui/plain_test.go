@@ -70,3 +70,27 @@ func TestRunPlain2019LearnsFromWatch(t *testing.T) {
 		t.Fatalf("no successful property read learned from the watch stream:\n%s", out)
 	}
 }
+
+// TestRunPlainOneLinePerRequest: plain mode prints exactly one line per
+// request the gateway received, under resets (net/http resends some GETs
+// on its own) and 503s, the open Watch stream's record and the
+// DeleteAuthCookie at exit included.
+func TestRunPlainOneLinePerRequest(t *testing.T) {
+	deps, sim, _ := simDeps(t, edgesim.Options{Seed: 1, Faults: []edgesim.FaultRule{
+		{Op: "GetThingProperties", Action: edgesim.ActionReset, Rate: 0.4},
+		{Op: "ListThings", Code: 503, Rate: 0.2},
+	}})
+	deps.Duration = 2 * time.Second
+	var out strings.Builder
+	if err := RunPlain(context.Background(), deps, &out); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
+	if got, want := uint64(len(lines)), sim.Requests(); got != want {
+		t.Errorf("%d lines for %d requests received:\n%s", got, want, out.String())
+	}
+	last := lines[len(lines)-1]
+	if !strings.Contains(out.String(), "BulkActions.Watch") || !strings.Contains(last, "DeleteAuthCookie") {
+		t.Errorf("no Watch line, or the last line is not the cookie's deletion:\n%s", out.String())
+	}
+}

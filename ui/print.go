@@ -9,6 +9,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"edgetop/model"
+	"edgetop/ui/termtext"
 )
 
 // PrintOptions says how `edgetop codes` and `edgetop explain` draw.
@@ -88,7 +89,7 @@ func renderAPICodes(cat *model.Catalog, codes *model.APICodes, o PrintOptions) s
 		}
 		b.WriteString(o.Theme.Class[cl].Render(head))
 		b.WriteString("  ")
-		b.WriteString(strings.ReplaceAll(wrap(c.Meaning, o.Width-prefix, 0), "\n", "\n"+strings.Repeat(" ", prefix)))
+		b.WriteString(strings.ReplaceAll(termtext.Wrap(c.Meaning, o.Width-prefix, 0), "\n", "\n"+strings.Repeat(" ", prefix)))
 		b.WriteString("\n")
 	}
 	return b.String()
@@ -132,7 +133,7 @@ func explainStatus(e model.Entry, o PrintOptions) string {
 	if adv := model.Advice(e.Code, ""); adv != "" {
 		b.WriteString("\n")
 		b.WriteString(o.Theme.Bold.Render("What you can do: "))
-		b.WriteString(wrap(adv, o.Width, len("What you can do: ")))
+		b.WriteString(termtext.Wrap(adv, o.Width, len("What you can do: ")))
 		b.WriteString("\n")
 	}
 	return b.String()
@@ -149,12 +150,12 @@ func explainAPICode(cat *model.Catalog, c model.APICode, o PrintOptions) string 
 	b.WriteString(o.Theme.Class[e.Class].Bold(true).Render(head))
 	b.WriteString(o.Theme.Muted.Render(fmt.Sprintf("  · API error Code (2020-04-30) · HTTP %d %s", e.Code, e.Message)))
 	b.WriteString("\n\n")
-	b.WriteString(wrap(c.Meaning, o.Width, 0))
+	b.WriteString(termtext.Wrap(c.Meaning, o.Width, 0))
 	b.WriteString("\n")
 	if adv := model.Advice(c.Status, c.Code); adv != "" {
 		b.WriteString("\n")
 		b.WriteString(o.Theme.Bold.Render("What you can do: "))
-		b.WriteString(wrap(adv, o.Width, len("What you can do: ")))
+		b.WriteString(termtext.Wrap(adv, o.Width, len("What you can do: ")))
 		b.WriteString("\n")
 	}
 	return b.String()
@@ -172,7 +173,7 @@ func descriptionLines(blocks []model.Block, width int) []string {
 		case model.BlockNote:
 			lead = "Note: "
 		}
-		text := wrap(lead+bl.Text, width-indent, 0)
+		text := termtext.Wrap(lead+bl.Text, width-indent, 0)
 		for i, l := range strings.Split(text, "\n") {
 			if i > 0 && indent > 0 {
 				l = strings.Repeat(" ", indent) + l
@@ -181,20 +182,4 @@ func descriptionLines(blocks []model.Block, width int) []string {
 		}
 	}
 	return out
-}
-
-// wrap word-wraps s to width cells, leaving room for first cells already
-// used on the first line; width ≤ 0 leaves s as it is.
-func wrap(s string, width, first int) string {
-	if width <= 0 {
-		return s
-	}
-	if width < 20 {
-		width = 20
-	}
-	if first == 0 {
-		return ansi.Wordwrap(s, width, "")
-	}
-	w := ansi.Wordwrap(strings.Repeat("x", first)+s, width, "")
-	return w[first:]
 }

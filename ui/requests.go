@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"edgetop/model"
+	"edgetop/ui/termtext"
 )
 
 // listHeaderRows is the column-title row above the records.
@@ -137,21 +138,21 @@ func (l *listPane) renderHeaderRow(t *Theme) string {
 	c := columnsFor(l.w)
 	var b strings.Builder
 	b.WriteString(" ")
-	b.WriteString(fit("time", c.time) + " ")
+	b.WriteString(termtext.Fit("time", c.time) + " ")
 	if c.method > 0 {
-		b.WriteString(fit("method", c.method) + " ")
+		b.WriteString(termtext.Fit("method", c.method) + " ")
 	}
-	b.WriteString(fit("operation", c.op) + " ")
-	b.WriteString(fit("device", c.device) + " " + fit("status", c.status) + " " + fit("message", c.msg) + " ")
+	b.WriteString(termtext.Fit("operation", c.op) + " ")
+	b.WriteString(termtext.Fit("device", c.device) + " " + termtext.Fit("status", c.status) + " " + termtext.Fit("message", c.msg) + " ")
 	lat := "latency"
-	if c.latency < widthOf(lat) {
+	if c.latency < termtext.Width(lat) {
 		lat = "took"
 	}
-	b.WriteString(fitRight(lat, c.latency))
+	b.WriteString(termtext.FitRight(lat, c.latency))
 	if c.size > 0 {
-		b.WriteString(" " + fitRight("size", c.size))
+		b.WriteString(" " + termtext.FitRight("size", c.size))
 	}
-	return t.Muted.Render(fit(b.String(), l.w))
+	return t.Muted.Render(termtext.Fit(b.String(), l.w))
 }
 
 // renderRows draws the visible rows of v (n of them visible in all) as
@@ -198,37 +199,38 @@ func (c rowText) styled(t *Theme, cl model.Class) string {
 // rowCells lays out one record's cells for the columns c.
 func rowCells(r *model.Record, c columns, cat catalogLookup) rowText {
 	var lead strings.Builder
-	lead.WriteString(fit(r.Start.Format(c.timeFmt), c.time) + " ")
+	lead.WriteString(termtext.Fit(r.Start.Format(c.timeFmt), c.time) + " ")
 	if c.method > 0 {
-		lead.WriteString(cell(r.Method, c.method) + " ")
+		lead.WriteString(termtext.Cell(r.Method, c.method) + " ")
 	}
-	lead.WriteString(cell(r.Operation, c.op) + " ")
+	lead.WriteString(termtext.Cell(r.Operation, c.op) + " ")
 	// The device name alone: product keys are long and the pane has both.
 	dev := r.DeviceName
 	if dev == "" {
 		dev = r.ProductKey
 	}
-	lead.WriteString(cell(dev, c.device) + " ")
+	lead.WriteString(termtext.Cell(dev, c.device) + " ")
 	code := "net"
 	if r.Status != 0 {
 		code = strconv.Itoa(r.Status)
 	}
-	tail := " " + fitRight(fmtLatency(r.Duration), c.latency)
+	tail := " " + termtext.FitRight(fmtLatency(r.Duration), c.latency)
 	if c.size > 0 {
-		tail += " " + fitRight(fmtSize(r.BytesIn), c.size)
+		tail += " " + termtext.FitRight(fmtSize(r.BytesIn), c.size)
 	}
 	return rowText{
 		lead:   lead.String(),
-		status: fit(ClassGlyph(r.Class())+" "+code, c.status) + " ",
-		msg:    fit(Sanitize(rowMessage(r, cat)), c.msg),
+		status: termtext.Fit(ClassGlyph(r.Class())+" "+code, c.status) + " ",
+		msg:    termtext.Fit(termtext.Sanitize(rowMessage(r, cat)), c.msg),
 		tail:   tail,
 	}
 }
 
 // rowMessage is the message cell: the table's response message (or the
-// transport error), then the API's own Code when the body had one.
+// transport error), then the API's own Code when the body had one. A 2xx
+// whose body could not be used shows why, not "Success".
 func rowMessage(r *model.Record, cat catalogLookup) string {
-	if r.Status == 0 {
+	if r.Status == 0 || r.Unusable() {
 		if r.Err != nil {
 			return string(r.Err.Kind) + ": " + r.Err.Text
 		}

@@ -45,7 +45,9 @@ func Run(ctx context.Context, deps Deps, opts ...tea.ProgramOption) error {
 	_, err := p.Run()
 	cctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
 	defer cancel()
-	err = errors.Join(err, app.deps.closeClients(cctx))
+	// The quit's cleanup may have closed the clients already (closing
+	// again is a no-op): its error is kept on the App.
+	err = errors.Join(err, app.closeErr, app.deps.closeClients(cctx))
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil && !errors.Is(err, tea.ErrProgramPanic) {
 		// Cancelled from outside (signal, --duration in main): not a failure.
 		err = nil

@@ -7,6 +7,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"edgetop/model"
+	"edgetop/ui/termtext"
 )
 
 // pauseState freezes the display while the client keeps running.
@@ -65,7 +66,7 @@ func (a *App) setNotice(level noticeLevel, text string) tea.Cmd {
 // for a state the operator must act on (the workload has stopped).
 func (a *App) setStickyNotice(level noticeLevel, text string) tea.Cmd {
 	a.noticeSeq++
-	a.notice = notice{id: a.noticeSeq, text: Sanitize(text), level: level}
+	a.notice = notice{id: a.noticeSeq, text: termtext.Sanitize(text), level: level}
 	return nil
 }
 

@@ -10,6 +10,7 @@ import (
 
 	"edgetop/edgeclient"
 	"edgetop/model"
+	"edgetop/ui/termtext"
 )
 
 // API is the part of the edge client the dashboard calls (a consumer-side
@@ -123,7 +124,7 @@ func (a *App) handleCallDone(m callDoneMsg) tea.Cmd {
 		a.work.failures++
 		if m.Call.Kind == model.CallAuth || m.Call.Kind == model.CallListThings {
 			wait = min(a.work.interval<<min(a.work.failures, 6), 5*time.Second)
-			cmd = a.setNotice(noticeError, Sanitize(m.Call.Kind.String()+": "+m.Err.Error()))
+			cmd = a.setNotice(noticeError, termtext.Sanitize(m.Call.Kind.String()+": "+m.Err.Error()))
 		}
 	} else if m.Err == nil {
 		a.work.failures = 0

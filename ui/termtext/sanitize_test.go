@@ -1,9 +1,8 @@
-package ui
+package termtext
 
 import (
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/charmbracelet/x/ansi"
 )
@@ -50,39 +49,22 @@ func TestSanitizeBlockKeepsLines(t *testing.T) {
 func TestFitWidth(t *testing.T) {
 	for _, s := range []string{"", "abc", "温度温度温度", "a very long operation name indeed"} {
 		for _, w := range []int{1, 3, 7, 12} {
-			if got := ansi.StringWidth(fit(s, w)); got != w {
-				t.Errorf("fit(%q,%d) has width %d", s, w, got)
+			if got := ansi.StringWidth(Fit(s, w)); got != w {
+				t.Errorf("Fit(%q,%d) has width %d", s, w, got)
 			}
-			if got := ansi.StringWidth(fitRight(s, w)); got > w {
-				t.Errorf("fitRight(%q,%d) has width %d", s, w, got)
+			if got := ansi.StringWidth(FitRight(s, w)); got > w {
+				t.Errorf("FitRight(%q,%d) has width %d", s, w, got)
 			}
 		}
 	}
 }
 
-// assertSafe fails when s holds anything a terminal would interpret: ESC,
-// C0/C1 controls (but '\n' when multiline), DEL, bidi controls or invalid
-// UTF-8.
+// assertSafe fails when s holds anything a terminal would interpret.
 func assertSafe(t testing.TB, s string, multiline bool) {
 	t.Helper()
-	if !utf8.ValidString(s) {
-		t.Fatalf("invalid UTF-8 in %q", trimForLog(s))
+	if err := Check(s, multiline); err != nil {
+		t.Fatal(err)
 	}
-	for _, r := range s {
-		if r == '\n' && multiline {
-			continue
-		}
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || isBidiControl(r) {
-			t.Fatalf("control %U in %q", r, trimForLog(s))
-		}
-	}
-}
-
-func trimForLog(s string) string {
-	if len(s) > 200 {
-		return s[:200] + "..."
-	}
-	return s
 }
 
 func BenchmarkSanitizeASCII(b *testing.B) {
