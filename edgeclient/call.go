@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -155,6 +156,11 @@ func (c *Client) onTransportError(ctx context.Context, s *callState, h *hop) (bo
 	switch kind {
 	case model.ErrRefused:
 		retry = true
+	case model.ErrDNS:
+		// A name that does not resolve will not resolve a few hundred
+		// milliseconds later; a lookup that timed out may.
+		var de *net.DNSError
+		retry = errors.As(h.err, &de) && (de.IsTimeout || de.IsTemporary) && !de.IsNotFound
 	case model.ErrTimeout, model.ErrReset:
 		retry = !s.rq.changesState
 	case model.ErrTruncated: // cut short by the connection, not over the cap

@@ -21,6 +21,7 @@ package edgeclient
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/base64"
 	"net"
 	"net/http"
@@ -39,7 +40,7 @@ type Client struct {
 	hc      *http.Client
 	idle    interface{ CloseIdleConnections() }
 	obs     Observer
-	ids     atomic.Uint64
+	ids     *Sequence
 	lim     *limiter
 	sec     secrets
 	basic   string // "Basic base64(user:pass)"
@@ -53,6 +54,10 @@ type Client struct {
 	gen     uint64
 	renewAt time.Time // renew ahead of Max-Age from here on
 	expires time.Time
+
+	// peerFP is the fingerprint of the gateway certificate of the last
+	// handshake that verified (PeerFingerprint).
+	peerFP atomic.Value
 
 	life    context.Context // cancelled by Close: ends Watch streams
 	cancel  context.CancelFunc
@@ -79,6 +84,10 @@ func New(cfg Config) (*Client, error) {
 		lim:     newLimiter(cfg.MaxConnsPerHost, cfg.Retry.RestoreAfter),
 		now:     time.Now,
 		authSem: make(chan struct{}, 1),
+		ids:     cfg.Sequence,
+	}
+	if c.ids == nil {
+		c.ids = &Sequence{}
 	}
 	cred := base64.StdEncoding.EncodeToString([]byte(cfg.User + ":" + cfg.Password))
 	c.basic = "Basic " + cred
@@ -91,6 +100,7 @@ func New(cfg Config) (*Client, error) {
 		if err != nil {
 			return nil, err
 		}
+		c.notePeer(tc)
 		tr := &http.Transport{
 			Proxy:               http.ProxyFromEnvironment,
 			DialContext:         (&net.Dialer{Timeout: cfg.DialTimeout, KeepAlive: 30 * time.Second}).DialContext,
@@ -114,6 +124,33 @@ func New(cfg Config) (*Client, error) {
 	}
 	c.life, c.cancel = context.WithCancel(context.Background())
 	return c, nil
+}
+
+// notePeer makes every handshake that verifies remember the gateway's
+// certificate, so that a certificate that stops verifying later can be
+// named with the one it replaced. crypto/tls calls VerifyConnection only
+// after its own checks passed.
+func (c *Client) notePeer(tc *tls.Config) {
+	verify := tc.VerifyConnection
+	tc.VerifyConnection = func(cs tls.ConnectionState) error {
+		if verify != nil {
+			if err := verify(cs); err != nil {
+				return err
+			}
+		}
+		if len(cs.PeerCertificates) > 0 {
+			c.peerFP.Store(Fingerprint(cs.PeerCertificates[0].Raw))
+		}
+		return nil
+	}
+}
+
+// PeerFingerprint is the SHA-256 fingerprint ("sha256:…") of the gateway
+// certificate of the last connection that verified; "" before any (or with
+// Config.Transport set).
+func (c *Client) PeerFingerprint() string {
+	s, _ := c.peerFP.Load().(string)
+	return s
 }
 
 // Gateway is the gateway's base URL, scheme://host:port.

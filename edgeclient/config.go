@@ -62,6 +62,9 @@ type Config struct {
 
 	// Observer receives a record per HTTP exchange; nil discards them.
 	Observer Observer
+	// Sequence numbers the records; clients sharing an Observer share one
+	// so that IDs never collide. Nil: the client's own, from 1.
+	Sequence *Sequence
 	// Retry sets retry and backoff timings; the zero value is the default.
 	Retry RetryPolicy
 	// Transport, when set, replaces the client's own http.Transport (the TLS

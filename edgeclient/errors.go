@@ -67,6 +67,40 @@ type NetError struct {
 	// PinMismatch is set when the certificate did not match Config.Pin;
 	// its Got is the gateway's fingerprint.
 	PinMismatch *PinError
+	// TLS says what was wrong with the certificate (Kind tls).
+	TLS TLSProblem
+}
+
+// TLSProblem says why the gateway's certificate was refused.
+type TLSProblem string
+
+// The TLS problems a NetError names.
+const (
+	TLSNone             TLSProblem = ""
+	TLSUnknownAuthority TLSProblem = "unknown authority" // not signed by a trusted CA (self-signed)
+	TLSPinMismatch      TLSProblem = "pin mismatch"      // not the pinned certificate
+	TLSNameMismatch     TLSProblem = "name mismatch"     // valid, but for other host names
+	TLSInvalid          TLSProblem = "invalid"           // expired, not yet valid, or unfit for a server
+	TLSHandshake        TLSProblem = "handshake"         // the handshake itself failed (not TLS, alert)
+)
+
+// tlsProblem classifies a TLS failure.
+func tlsProblem(err error) TLSProblem {
+	var pe *PinError
+	var ua x509.UnknownAuthorityError
+	var he x509.HostnameError
+	var ie x509.CertificateInvalidError
+	switch {
+	case errors.As(err, &pe):
+		return TLSPinMismatch
+	case errors.As(err, &ua):
+		return TLSUnknownAuthority
+	case errors.As(err, &he):
+		return TLSNameMismatch
+	case errors.As(err, &ie):
+		return TLSInvalid
+	}
+	return TLSHandshake
 }
 
 // peerFingerprint names the gateway's certificate after a failed TLS
@@ -92,6 +126,9 @@ func hopNetError(op string, h *hop) *NetError {
 	var pe *PinError
 	if errors.As(h.err, &pe) {
 		e.PinMismatch = pe
+	}
+	if e.Kind == model.ErrTLS {
+		e.TLS = tlsProblem(h.err)
 	}
 	return e
 }
@@ -165,8 +202,10 @@ func classify(err error, parentErr error) model.ErrKind {
 		errors.As(err, &invErr), errors.As(err, &verErr), errors.As(err, &recErr),
 		errors.As(err, &alertErr):
 		return model.ErrTLS
+	case errors.As(err, &dnsErr):
+		return model.ErrDNS
 	case errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.EHOSTUNREACH),
-		errors.Is(err, syscall.ENETUNREACH), errors.As(err, &dnsErr):
+		errors.Is(err, syscall.ENETUNREACH):
 		return model.ErrRefused
 	case errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE),
 		errors.Is(err, io.ErrUnexpectedEOF), errors.Is(err, io.EOF), errors.Is(err, net.ErrClosed):

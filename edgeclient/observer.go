@@ -51,6 +51,14 @@ func (o *ChanObserver) C() <-chan model.Record { return o.ch }
 // Dropped is the number of records dropped so far.
 func (o *ChanObserver) Dropped() uint64 { return o.dropped.Load() }
 
+// Sequence numbers records. Clients that report to one observer share one
+// (Config.Sequence) so that every record ID is unique; the zero value starts
+// at 1 and is safe for concurrent use.
+type Sequence struct{ n atomic.Uint64 }
+
+// Next returns the next ID.
+func (s *Sequence) Next() uint64 { return s.n.Add(1) }
+
 // nopObserver is used when Config.Observer is nil.
 type nopObserver struct{}
 

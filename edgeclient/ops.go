@@ -36,8 +36,10 @@ const (
 // OperationFor maps an HTTP method and request path (query allowed, double
 // slashes tolerated, version prefix optional) to the edge API operation and
 // the device it names. BulkActions is returned without its action, which is
-// in the request body. Unmapped requests give OpUnknown. It is pure and safe
-// for concurrent use.
+// in the request body. A known path with a method no operation takes is
+// named by its resource and the method, e.g. "things (DELETE)", so a 405
+// row says what was tried; other requests give OpUnknown. It is pure and
+// safe for concurrent use.
 func OperationFor(method, path string) (op, productKey, deviceName string) {
 	rawQuery := ""
 	if i := strings.IndexByte(path, '?'); i >= 0 {
@@ -70,23 +72,61 @@ func OperationFor(method, path string) (op, productKey, deviceName string) {
 	if p[0] == "auth" && len(p) > 1 && strings.EqualFold(p[1], "cookie") {
 		p[1] = "cookies" // the legacy singular spelling a gateway redirects
 	}
+	var pk, dn string
 	switch p[0] {
 	case "auth":
-		return authOp(method, p)
+		op, pk, dn = authOp(method, p)
 	case "things":
-		return thingsOp(method, p, rawQuery)
+		op, pk, dn = thingsOp(method, p, rawQuery)
 	case "tsls":
-		if method == "GET" && len(p) == 2 {
-			return OpGetTSL, p[1], ""
+		op = OpUnknown
+		if len(p) == 2 {
+			pk = p[1]
+			if method == "GET" {
+				op = OpGetTSL
+			}
 		}
 	case "functions":
+		op = OpUnknown
 		if method == "POST" && len(p) == 3 && p[2] == "invocations" {
-			return OpInvokeFunction, "", ""
+			op = OpInvokeFunction
 		}
 	case "scenes":
-		return scenesOp(method, p)
+		op, pk, dn = scenesOp(method, p)
+	default:
+		return OpUnknown, "", ""
 	}
-	return OpUnknown, "", ""
+	if op == OpUnknown {
+		if res := knownResource(p); res != "" {
+			return res + " (" + method + ")", pk, dn
+		}
+	}
+	return op, pk, dn
+}
+
+// knownResource names the resource of a path the API has (with some
+// method), or "" when the path is not the API's.
+func knownResource(p []string) string {
+	last := p[len(p)-1]
+	switch {
+	case len(p) == 1 && (p[0] == "things" || p[0] == "scenes"):
+		return p[0]
+	case len(p) == 2 && p[0] == "things" && (last == "search" || last == "bulk"):
+		return "things/" + last
+	case len(p) == 2 && p[0] == "auth" && last == "cookies":
+		return "auth/cookies"
+	case len(p) == 3 && p[0] == "auth" && p[1] == "cookies":
+		return "auth/cookies/{Token}"
+	case len(p) == 4 && p[0] == "things" && (last == "properties" || last == "services"):
+		return last
+	case len(p) == 2 && p[0] == "tsls":
+		return "tsls"
+	case len(p) == 3 && p[0] == "functions" && last == "invocations":
+		return "invocations"
+	case len(p) == 3 && p[0] == "scenes" && (last == "enable" || last == "disable"):
+		return "scenes/" + last
+	}
+	return ""
 }
 
 func authOp(method string, p []string) (string, string, string) {
@@ -117,6 +157,8 @@ func thingsOp(method string, p []string, rawQuery string) (string, string, strin
 		return OpSetThingProperties, p[1], p[2]
 	case len(p) == 4 && p[3] == "services" && method == "POST":
 		return OpCallThingServices, p[1], p[2]
+	case len(p) == 4:
+		return OpUnknown, p[1], p[2]
 	}
 	return OpUnknown, "", ""
 }

@@ -176,7 +176,7 @@ func (c *Client) newHTTPRequest(ctx context.Context, s *callState) (*http.Reques
 
 // startRecord fills what is known before the request is sent.
 func (c *Client) startRecord(s *callState, r *model.Record) {
-	r.ID = c.ids.Add(1)
+	r.ID = c.ids.Next()
 	r.Gateway = s.origin
 	r.APIVersion = c.cfg.APIVersion
 	r.Operation = s.rq.op

@@ -91,6 +91,8 @@ const loginRefusedAdvice = "The gateway refused the console user or password: ch
 var transportAdvice = map[ErrKind]string{
 	ErrRefused: "Nothing accepted the connection: check the gateway address and port (9999), that the gateway " +
 		"is up, and any firewall between.",
+	ErrDNS: "The gateway's name did not resolve: check the spelling of the host in --gateway, the DNS server " +
+		"(/etc/resolv.conf) or use the gateway's IP address.",
 	ErrTimeout: "The gateway did not answer in time: check its load and the network to it; a device call that " +
 		"waits on a slow device can take long too (--timeout).",
 	ErrTLS: "The gateway's certificate was not trusted: if it is the one you expect, pin it (--pin with the " +

@@ -92,7 +92,8 @@ type ErrKind string
 
 // The transport error kinds.
 const (
-	ErrRefused   ErrKind = "refused"   // connection refused / no route / DNS
+	ErrRefused   ErrKind = "refused"   // connection refused, no route to the host
+	ErrDNS       ErrKind = "dns"       // the gateway's name did not resolve
 	ErrTimeout   ErrKind = "timeout"   // deadline or timeout
 	ErrTLS       ErrKind = "tls"       // handshake, verification or pin failure
 	ErrReset     ErrKind = "reset"     // connection reset or closed mid-exchange

@@ -39,6 +39,9 @@ type FaultRule struct {
 	// Op is an operation name from Operations, a prefix of one
 	// ("BulkActions" matches every bulk action), or "" / "*" for all.
 	Op string `json:"Op,omitempty"`
+	// Device limits the rule to requests naming one device in their path:
+	// its DeviceName, or "ProductKey/DeviceName". "" matches every request.
+	Device string `json:"Device,omitempty"`
 	// Code is the HTTP status to answer with; 0 leaves the reply alone.
 	// An injected 3xx points Location at the request's own URI, so a
 	// client that follows it meets the rule again: with Rate 0 (always)
@@ -178,6 +181,18 @@ func (r *FaultRule) matches(op string) bool {
 	return r.Op == "" || r.Op == "*" || r.Op == op || strings.HasPrefix(op, r.Op+".")
 }
 
+// matchesDevice reports whether the rule applies to a request naming the
+// device pk/dn (both "" when the path names none).
+func (r *FaultRule) matchesDevice(pk, dn string) bool {
+	if r.Device == "" {
+		return true
+	}
+	if p, d, ok := strings.Cut(r.Device, "/"); ok {
+		return p == pk && d == dn
+	}
+	return r.Device == dn
+}
+
 // active reports whether the rule's timed script is on at now.
 func (r *activeRule) active(now time.Time) bool {
 	if r.Count > 0 && r.fired >= r.Count {
@@ -194,12 +209,12 @@ func (r *activeRule) active(now time.Time) bool {
 }
 
 // fire returns the rules that hit a request for op at now.
-func (f *Faults) fire(op string, now time.Time) []FaultRule {
+func (f *Faults) fire(op, pk, dn string, now time.Time) []FaultRule {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	var out []FaultRule
 	for _, r := range f.rules {
-		if !r.matches(op) || !r.active(now) {
+		if !r.matches(op) || !r.matchesDevice(pk, dn) || !r.active(now) {
 			continue
 		}
 		if r.Rate > 0 && r.Rate < 1 && !f.world.chance(r.Rate) {
@@ -217,6 +232,9 @@ func (r FaultRule) String() string {
 	add := func(k, v string) { parts = append(parts, k+"="+v) }
 	if r.Op != "" {
 		add("op", r.Op)
+	}
+	if r.Device != "" {
+		add("device", r.Device)
 	}
 	if r.Code != 0 {
 		add("code", strconv.Itoa(r.Code))
@@ -286,6 +304,8 @@ func (r *FaultRule) set(k, v string) error {
 	switch k {
 	case "op":
 		r.Op = v
+	case "device":
+		r.Device = v
 	case "code":
 		r.Code, err = strconv.Atoi(v)
 	case "apicode":

@@ -228,3 +228,16 @@ func TestAdminEndpoint(t *testing.T) {
 		t.Errorf("non-loopback admin: %d", rec.Code)
 	}
 }
+
+func TestFaultForOneDevice(t *testing.T) {
+	s, _ := start(t, Options{Faults: []FaultRule{{Op: "GetThingProperties", Device: "Light02", Code: 500}}})
+	ck := login(t, s, V2020, "admin", "admin1234")
+	resp, body := do(t, s, "GET", "/2020-04-30/things/"+KeyLight+"/Light01/properties?identifiers=LightSwitch", "", ck)
+	mustStatus(t, resp, body, 200)
+	resp, body = do(t, s, "GET", "/2020-04-30/things/"+KeyLight+"/Light02/properties?identifiers=LightSwitch", "", ck)
+	mustStatus(t, resp, body, 500)
+	r, err := ParseFault("op=GetThingProperties,device=" + KeyLight + "/Light03,action=stall")
+	if err != nil || r.Device != KeyLight+"/Light03" || !strings.Contains(r.String(), "device="+KeyLight+"/Light03") {
+		t.Fatalf("%+v %v", r, err)
+	}
+}

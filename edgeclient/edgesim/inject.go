@@ -13,7 +13,7 @@ const defaultStall = 30 * time.Second
 
 // apply runs the faults that hit c, then (unless a fault answered) next.
 func (f *Faults) apply(c *call, next func()) {
-	fired := f.fire(c.op, c.now)
+	fired := f.fire(c.op, c.params["pk"], c.params["dn"], c.now)
 	if len(fired) == 0 {
 		next()
 		return

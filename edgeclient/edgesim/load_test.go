@@ -163,12 +163,20 @@ func TestAccessLog(t *testing.T) {
 	ck := login(t, s, V2020, "admin", "admin1234")
 	do(t, s, "GET", "/2020-04-30/things?productkey="+KeyDoor, "", ck)
 	do(t, s, "GET", "/2020-04-30/nope", "", ck)
-	got := buf.String()
-	for _, want := range []string{
+	// A line is written once its reply is complete, which the client may
+	// see a moment before the server's handler has returned: wait for it.
+	wants := []string{
 		`127.0.0.1 - - [22/Apr/2020:17:01:50 +0000] "POST /2020-04-30/auth/cookies HTTP/1.1" 201 0`,
 		`"GET /2020-04-30/things?productkey=` + KeyDoor + ` HTTP/1.1" 200 `,
 		`"GET /2020-04-30/nope HTTP/1.1" 404 `,
-	} {
+	}
+	var got string
+	for deadline := time.Now().Add(5 * time.Second); time.Now().Before(deadline); time.Sleep(5 * time.Millisecond) {
+		if got = buf.String(); strings.Count(got, "\n") >= len(wants) {
+			break
+		}
+	}
+	for _, want := range wants {
 		if !strings.Contains(got, want) {
 			t.Errorf("access log lacks %q:\n%s", want, got)
 		}
