@@ -36,7 +36,9 @@ func TestPlanSequence(t *testing.T) {
 	if c = p.Next(t0); c.Kind != CallService {
 		t.Fatalf("extra first: %v", c.Kind)
 	}
-	c1, c2, c3 := p.Next(t0), p.Next(t0), p.Next(t0)
+	p.Done(c, nil, false)
+	next := func() Call { c := p.Next(t0); p.Done(c, nil, false); return c }
+	c1, c2, c3 := next(), next(), next()
 	if c1.DeviceName != "a" || c2.DeviceName != "b" || c3.DeviceName != "a" || c1.Kind != CallGetProperties {
 		t.Fatalf("round robin: %v %v %v", c1, c2, c3)
 	}
@@ -80,6 +82,7 @@ func TestPlanFailures(t *testing.T) {
 		if c = p.Next(t0.Add(time.Minute)); c.DeviceName != "x" {
 			t.Fatalf("polled %q, a device without known properties", c.DeviceName)
 		}
+		p.Done(c, nil, false)
 	}
 	if CallBurst.String() != "burst" || CallKind(99).String() != "unknown" {
 		t.Fatal("String")
@@ -130,6 +133,7 @@ func TestPlanLearn(t *testing.T) {
 		if c.Kind != CallGetProperties {
 			t.Fatalf("after Learn: %v", c.Kind)
 		}
+		p.Done(c, nil, false)
 		got = append(got, c.DeviceName+":"+strings.Join(c.Identifiers, "+"))
 	}
 	want := "b:Brightness+Color+Power,c:Temperature,b:Brightness+Color+Power,c:Temperature"
@@ -209,5 +213,102 @@ func TestPlanLearnCap(t *testing.T) {
 	}
 	if c := p.Next(t0); len(c.Identifiers) != MaxReadIdentifiers || c.Identifiers[0] != "p0" {
 		t.Fatalf("read %d identifiers from %q", len(c.Identifiers), c.Identifiers[0])
+	}
+}
+
+// TestPlanInFlight: with a read of a device in flight (a stalled call),
+// the others are read in turn and the busy one is skipped until Done; a
+// second listing or authentication never starts while one is in flight.
+func TestPlanInFlight(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	devs := []PlanDevice{{ProductKey: "pk", DeviceName: "a", Properties: []string{"p"}},
+		{ProductKey: "pk", DeviceName: "b", Properties: []string{"p"}}, {ProductKey: "pk", DeviceName: "c", Properties: []string{"p"}}}
+	p := listed(t, t0, devs...)
+	stalled := p.Next(t0)
+	if stalled.DeviceName != "a" {
+		t.Fatalf("first read %v", stalled)
+	}
+	var got []string
+	for range 4 {
+		c := p.Next(t0)
+		got = append(got, c.DeviceName)
+		p.Done(c, nil, false)
+	}
+	if strings.Join(got, ",") != "b,c,b,c" {
+		t.Fatalf("reads while a is busy: %v", got)
+	}
+	p.Done(stalled, nil, true)
+	if c := p.Next(t0); c.DeviceName != "a" {
+		t.Fatalf("a after its call ended: %v", c)
+	}
+	relist := p.Next(t0.Add(time.Minute))
+	if relist.Kind != CallListThings {
+		t.Fatalf("relist: %v", relist.Kind)
+	}
+	if c := p.Next(t0.Add(2 * time.Minute)); c.Kind == CallListThings {
+		t.Fatal("a second listing while one is in flight")
+	}
+}
+
+// TestPlanRefuseAndDefer: a refused read is never returned again
+// unchanged, but a changed one is; a put-off device waits; a refused watch
+// list is not reopened until the device list changes; a deferred listing
+// waits its time.
+func TestPlanRefuseAndDefer(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	p := NewPlan()
+	p.Done(p.Next(t0), nil, false) // auth
+	list := p.Next(t0)
+	p.Done(list, []PlanDevice{{ProductKey: "pk", DeviceName: "a", Properties: []string{"bad"}},
+		{ProductKey: "pk", DeviceName: "b", Properties: []string{"p"}}}, false)
+	w := p.Next(t0)
+	if w.Kind != CallWatch || strings.Join(w.Targets, ",") != "pk/a,pk/b" {
+		t.Fatalf("watch %+v", w)
+	}
+	p.Refuse(w)
+	p.WatchClosed()
+	a := p.Next(t0)
+	p.Done(a, nil, true)
+	p.Refuse(a)
+	for range 4 {
+		c := p.Next(t0)
+		if c.Kind == CallWatch || c.DeviceName == "a" {
+			t.Fatalf("a refused request again: %+v", c)
+		}
+		p.Done(c, nil, false)
+	}
+	p.Learn("pk", "a", "good") // a changed request: bad+good
+	var sawA bool
+	for range 4 {
+		c := p.Next(t0)
+		sawA = sawA || c.DeviceName == "a"
+		p.Done(c, nil, false)
+	}
+	if !sawA {
+		t.Fatal("a changed read was not made")
+	}
+	b := Call{Kind: CallGetProperties, ProductKey: "pk", DeviceName: "b"}
+	p.Defer(b, t0.Add(time.Minute))
+	for range 4 {
+		if c := p.Next(t0); c.DeviceName == "b" {
+			t.Fatal("a put-off device was read")
+		} else {
+			p.Done(c, nil, false)
+		}
+	}
+	if c := p.Next(t0.Add(time.Minute)); c.Kind != CallListThings {
+		t.Fatalf("relist due: %v", c.Kind)
+	} else {
+		p.Done(c, []PlanDevice{{ProductKey: "pk", DeviceName: "b", Properties: []string{"p"}}}, false)
+	}
+	if c := p.Next(t0.Add(time.Minute)); c.Kind != CallWatch {
+		t.Fatalf("another device list, another watch request: %v", c.Kind)
+	}
+	p.Defer(Call{Kind: CallListThings}, t0.Add(5*time.Minute))
+	if c := p.Next(t0.Add(3 * time.Minute)); c.Kind == CallListThings {
+		t.Fatal("listed before its deferral passed")
+	}
+	if (Call{Kind: CallRaw, Method: "DELETE", Path: "/x"}).Key() == (Call{Kind: CallRaw, Method: "PUT", Path: "/x"}).Key() {
+		t.Fatal("two requests share a Key")
 	}
 }

@@ -87,7 +87,7 @@
 //
 // # Faults
 //
-// On top of the real causes, FaultRule injects per operation (and rate or
+// On top of the real causes, FaultRule injects per operation (and device, rate or
 // timed script) a status code, latency and jitter, a stall, a connection
 // reset, a truncated body or malformed JSON. Rules come from
 // Options.Faults, from ParseFault spec strings (`edgetop sim --fault
