@@ -26,10 +26,14 @@ import (
 	"edgetop/assets"
 	"edgetop/edgeclient"
 	"edgetop/edgeclient/edgesim"
+	"edgetop/edgeclient/session"
 	"edgetop/model"
 	"edgetop/ui"
+	"edgetop/ui/explain"
 	"edgetop/ui/password"
+	"edgetop/ui/plain"
 	"edgetop/ui/termtext"
+	"edgetop/ui/theme"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -221,14 +225,14 @@ func fail(code int, err error) int {
 // Run prints the status table.
 func (codesCmd) Run() error {
 	cat, codes := catalogs()
-	_, err := lipgloss.Fprint(os.Stdout, ui.RenderCodes(cat, codes, printOptions()))
+	_, err := lipgloss.Fprint(os.Stdout, explain.Codes(cat, codes, printOptions()))
 	return err
 }
 
 // Run explains one code.
 func (e explainCmd) Run() error {
 	cat, codes := catalogs()
-	out, err := ui.RenderExplain(cat, codes, e.Code, printOptions())
+	out, err := explain.Code(cat, codes, e.Code, printOptions())
 	if err != nil {
 		return usageError{err}
 	}
@@ -252,15 +256,15 @@ func catalogs() (*model.Catalog, *model.APICodes) {
 
 // printOptions: colour and glyphs on a terminal, plain text when piped;
 // NO_COLOR (any non-empty value) drops colour but keeps glyphs.
-func printOptions() ui.PrintOptions {
+func printOptions() explain.Options {
 	fd := int(os.Stdout.Fd())
 	if !term.IsTerminal(fd) {
-		return ui.PrintOptions{Theme: ui.NoColorTheme()}
+		return explain.Options{Theme: theme.NoColorTheme()}
 	}
 	w, _, _ := term.GetSize(fd)
-	o := ui.PrintOptions{Theme: ui.NoColorTheme(), Glyphs: true, Width: w}
-	if !ui.NoColorRequested(os.Getenv) {
-		o.Theme = ui.NewTheme(lipgloss.HasDarkBackground(os.Stdin, os.Stdout))
+	o := explain.Options{Theme: theme.NoColorTheme(), Glyphs: true, Width: w}
+	if !theme.NoColorRequested(os.Getenv) {
+		o.Theme = theme.NewTheme(lipgloss.HasDarkBackground(os.Stdin, os.Stdout))
 	}
 	return o
 }
@@ -296,13 +300,14 @@ func (d *dashCmd) Run(ctx context.Context) error {
 		return usageError{err}
 	}
 	cat, codes := catalogs()
-	obs := edgeclient.NewChanObserver(ui.ObserverBuffer)
+	// One observer and one ID sequence for every client of the session, so
+	// that record IDs never collide.
+	obs, seq := edgeclient.NewChanObserver(session.ObserverBuffer), &edgeclient.Sequence{}
 	cfg := edgeclient.Config{Gateway: d.Gateway, APIVersion: d.APIVersion, User: d.User, CAFile: d.CAFile,
-		Pin: d.Pin, Insecure: d.Insecure, Timeout: d.Timeout, MaxConnsPerHost: d.MaxConns, Observer: obs}
-	deps := ui.Deps{Observer: obs, Catalog: cat, APICodes: codes, Gateway: d.Gateway, APIVersion: d.APIVersion,
-		NoColor: ui.NoColorRequested(os.Getenv), RingCap: d.Ring, Duration: d.Duration}
+		Pin: d.Pin, Insecure: d.Insecure, Timeout: d.Timeout, MaxConnsPerHost: d.MaxConns, Observer: obs, Sequence: seq}
+	scfg := session.Config{Records: obs}
 	if d.Gateway == "" {
-		sim, err := edgesim.New(edgesim.Options{Seed: 1, CookieMaxAge: ui.DemoCookieMaxAge})
+		sim, err := edgesim.New(edgesim.Options{Seed: 1, CookieMaxAge: session.DemoCookieMaxAge})
 		if err != nil {
 			return fmt.Errorf("starting the simulated gateway: %w", err)
 		}
@@ -311,7 +316,12 @@ func (d *dashCmd) Run(ctx context.Context) error {
 		// Renew only on 401, so the demo's short cookie visibly expires (401)
 		// and is renewed, as the status table describes.
 		cfg.RenewBefore = -1
-		deps.Gateway, deps.Simulated, deps.Demo, deps.Sim = sim.URL, true, true, sim
+		viewer, err := edgeclient.New(edgeclient.Config{Gateway: sim.URL, APIVersion: d.APIVersion, User: "viewer",
+			Password: "viewer1234", CAPEM: sim.CertPEM(), Observer: obs, Sequence: seq})
+		if err != nil {
+			return err
+		}
+		scfg.Simulated, scfg.Demo = true, &session.Demo{Controls: simControls{sim}, Viewer: viewer}
 	} else {
 		if err := checkGateway(d.Gateway); err != nil {
 			return usageError{err}
@@ -326,19 +336,34 @@ func (d *dashCmd) Run(ctx context.Context) error {
 	if err != nil {
 		return usageError{err}
 	}
-	deps.Client, deps.Insecure = client, client.Insecure()
+	scfg.Client = client
+	eng := session.New(scfg)
+	noColor := theme.NoColorRequested(os.Getenv)
 	if d.Plain || !term.IsTerminal(int(os.Stdout.Fd())) {
-		if deps.Insecure {
+		if client.Insecure() {
 			fmt.Fprintln(os.Stderr, "edgetop: warning: TLS verification is off (--insecure)")
 		}
-		return ui.RunPlain(ctx, deps, os.Stdout)
+		dark := term.IsTerminal(int(os.Stdout.Fd())) && lipgloss.HasDarkBackground(os.Stdin, os.Stdout)
+		return plain.Run(ctx, eng, plain.Options{Out: os.Stdout, Err: os.Stderr, Catalog: cat, NoColor: noColor,
+			Dark: dark, Environ: os.Environ(), Duration: d.Duration})
 	}
 	if os.Getenv("DEBUG") != "" {
 		if f, err := tea.LogToFile("edgetop-debug.log", "edgetop"); err == nil {
 			defer f.Close()
 		}
 	}
-	return ui.Run(ctx, deps)
+	return ui.Run(ctx, ui.Deps{Session: eng, Catalog: cat, APICodes: codes, NoColor: noColor, RingCap: d.Ring,
+		Duration: d.Duration})
+}
+
+// simControls are the simulated gateway's controls as the demo uses them:
+// the engine never imports the simulator.
+type simControls struct{ s *edgesim.Server }
+
+func (c simControls) SetConnLimit(n int)          { c.s.SetConnLimit(n) }
+func (c simControls) Maintenance(d time.Duration) { c.s.Faults().Maintenance(d) }
+func (c simControls) ResetNext(op string) {
+	c.s.Faults().Add(edgesim.FaultRule{Op: op, Action: edgesim.ActionReset, Count: 1})
 }
 
 // check rejects flag values that cannot work: a bad flag is a one-line

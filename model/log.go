@@ -106,6 +106,10 @@ func (l *Log) Evicted() uint64 { return l.total - uint64(len(l.buf)) }
 // empty).
 func (l *Log) oldestSeq() uint64 { return l.Evicted() }
 
+// OldestSeq is the sequence number of the oldest record held (Total when
+// empty): a record with a lower one fell out.
+func (l *Log) OldestSeq() uint64 { return l.oldestSeq() }
+
 // At returns the i-th record held, 0 being the oldest, or nil when i is out
 // of range. The pointer stays valid (and the record unchanged) until the
 // record is evicted; records must not be modified through it.

@@ -263,3 +263,31 @@ func TestViewMatchesReference(t *testing.T) {
 		}
 	}
 }
+
+// TestViewSeqs: Rank, SeqAt and IndexOfSeq agree for the zero filter and a
+// filtered view, after the ring wrapped.
+func TestViewSeqs(t *testing.T) {
+	l := NewLog(10)
+	for i := range 25 {
+		st := 200
+		if i%3 == 0 {
+			st = 500
+		}
+		l.Append(Record{ID: uint64(i + 1), Status: st})
+	}
+	for _, f := range []Filter{{}, {Classes: ClassSet(0).With(Class5xx)}} {
+		v := l.View(f)
+		for i := range v.Len() {
+			s := v.SeqAt(i)
+			if v.Rank(s) != i || v.IndexOfSeq(s) != i || v.At(i).ID != s+1 {
+				t.Fatalf("filter %+v: index %d seq %d rank %d index %d id %d", f, i, s, v.Rank(s), v.IndexOfSeq(s), v.At(i).ID)
+			}
+		}
+		if v.IndexOfSeq(3) != -1 || v.Rank(0) != 0 || v.Rank(1000) != v.Len() {
+			t.Fatalf("filter %+v: evicted or past the end", f)
+		}
+	}
+	if l.OldestSeq() != 15 {
+		t.Fatalf("oldest %d", l.OldestSeq())
+	}
+}

@@ -32,6 +32,18 @@ type OpCount struct {
 	N, Errors uint64
 }
 
+// DeviceCount is how many records named one device ("ProductKey/
+// DeviceName"), and how many of them were errors.
+type DeviceCount struct {
+	Device    string
+	N, Errors uint64
+}
+
+// maxDevices bounds the devices Stats counts one by one (a gateway that
+// names thousands cannot grow it without bound); the rest are not counted
+// per device.
+const maxDevices = 4096
+
 // bucket counts the records that ended within one unix second.
 type bucket struct {
 	sec   int64
@@ -56,6 +68,8 @@ type Stats struct {
 	others  map[int]uint64 // statuses outside 0..599
 	opIndex map[string]int
 	ops     []OpCount
+	devIdx  map[string]int
+	devs    []DeviceCount
 	sketch  *ddsketch.DDSketch
 	buckets []bucket
 }
@@ -72,6 +86,7 @@ func NewStats(window time.Duration) *Stats {
 	return &Stats{
 		window:  w,
 		opIndex: make(map[string]int),
+		devIdx:  make(map[string]int),
 		sketch:  sk,
 		buckets: make([]bucket, max(seriesSeconds, w+1)),
 	}
@@ -101,6 +116,9 @@ func (s *Stats) add(r *Record) {
 		s.others[r.Status]++
 	}
 	s.addOp(r.Operation, isErr)
+	if r.ProductKey != "" || r.DeviceName != "" {
+		s.addDevice(r.Device(), isErr)
+	}
 	if r.Status != 0 {
 		// Latency is that of responses: a transport error's duration is
 		// its timeout or how fast it was refused, not the gateway's speed.
@@ -120,6 +138,58 @@ func (s *Stats) addOp(op string, isErr bool) {
 	if isErr {
 		s.ops[i].Errors++
 	}
+}
+
+func (s *Stats) addDevice(dev string, isErr bool) {
+	i, ok := s.devIdx[dev]
+	if !ok {
+		if len(s.devs) >= maxDevices {
+			return
+		}
+		i = len(s.devs)
+		s.devIdx[dev] = i
+		s.devs = append(s.devs, DeviceCount{Device: dev})
+	}
+	s.devs[i].N++
+	if isErr {
+		s.devs[i].Errors++
+	}
+}
+
+// FailingOperations returns the operations that had errors, most errors
+// first (ties by name), at most n.
+func (s *Stats) FailingOperations(n int) []OpCount {
+	var out []OpCount
+	for _, o := range s.ops {
+		if o.Errors > 0 {
+			out = append(out, o)
+		}
+	}
+	slices.SortFunc(out, func(a, b OpCount) int {
+		if c := cmp.Compare(b.Errors, a.Errors); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Operation, b.Operation)
+	})
+	return out[:min(n, len(out))]
+}
+
+// FailingDevices returns the devices whose records had errors, most errors
+// first (ties by name), at most n.
+func (s *Stats) FailingDevices(n int) []DeviceCount {
+	var out []DeviceCount
+	for _, d := range s.devs {
+		if d.Errors > 0 {
+			out = append(out, d)
+		}
+	}
+	slices.SortFunc(out, func(a, b DeviceCount) int {
+		if c := cmp.Compare(b.Errors, a.Errors); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Device, b.Device)
+	})
+	return out[:min(n, len(out))]
 }
 
 // addToBucket counts a record in its second's bucket. A record older than

@@ -196,3 +196,24 @@ func TestStatsAddDoesNotAllocate(t *testing.T) {
 		t.Errorf("Stats.Add allocates %v times per record", allocs)
 	}
 }
+
+func TestStatsFailing(t *testing.T) {
+	s := NewStats(10 * time.Second)
+	add := func(op, dev string, status, n int) {
+		for range n {
+			s.Add(Record{Operation: op, ProductKey: "pk", DeviceName: dev, Status: status})
+		}
+	}
+	add("GetThingProperties", "a", 200, 5)
+	add("GetThingProperties", "b", 500, 3)
+	add("CallThingServices", "c", 403, 4)
+	add("ListThings", "", 200, 2)
+	ops := s.FailingOperations(5)
+	if len(ops) != 2 || ops[0].Operation != "CallThingServices" || ops[0].Errors != 4 || ops[1].Errors != 3 {
+		t.Fatalf("ops %+v", ops)
+	}
+	devs := s.FailingDevices(1)
+	if len(devs) != 1 || devs[0].Device != "pk/c" || devs[0].Errors != 4 || devs[0].N != 4 {
+		t.Fatalf("devices %+v", devs)
+	}
+}

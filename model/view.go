@@ -41,6 +41,54 @@ func (v *View) At(i int) *Record {
 	return v.log.atSeq(v.seqs[v.off+i])
 }
 
+// SeqAt returns the log sequence number of the i-th matching record held
+// (i in [0, Len)).
+func (v *View) SeqAt(i int) uint64 {
+	if v.all {
+		return v.log.oldestSeq() + uint64(i)
+	}
+	v.sync()
+	return v.seqs[v.off+i]
+}
+
+// Rank returns the number of matching records held whose sequence number
+// is below seq: the index where a record with seq is, or would be. It is
+// O(log n).
+func (v *View) Rank(seq uint64) int {
+	if v.all {
+		old := v.log.oldestSeq()
+		switch {
+		case seq <= old:
+			return 0
+		case seq-old >= uint64(v.log.Len()):
+			return v.log.Len()
+		}
+		return int(seq - old)
+	}
+	v.sync()
+	live := v.seqs[v.off:]
+	lo, hi := 0, len(live)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if live[m] < seq {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	return lo
+}
+
+// IndexOfSeq returns the index of the held matching record with sequence
+// number seq, or -1 (it fell out, or does not match). It is O(log n).
+func (v *View) IndexOfSeq(seq uint64) int {
+	i := v.Rank(seq)
+	if i < v.Len() && v.SeqAt(i) == seq {
+		return i
+	}
+	return -1
+}
+
 // Evicted is the number of matching records that fell out of the ring. For
 // the zero filter it is Log.Evicted. For other filters it counts from the
 // view's creation, since the log does not keep what fell out before; it is a

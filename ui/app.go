@@ -1,15 +1,25 @@
+// Package ui is the dashboard: the App (the only tea.Model) wires the
+// panes (ui/list, ui/detail, ui/header), the dialogs (ui/modal,
+// ui/overlay, ui/prompt), the keymap (ui/keys) and the theme (ui/theme) to
+// one session engine (edgeclient/session), whose events it relays into
+// Update. Plain mode (ui/plain) is the other face of the same engine.
 package ui
 
 import (
-	"context"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
+	"edgetop/edgeclient/session"
 	"edgetop/model"
+	"edgetop/ui/detail"
+	"edgetop/ui/keys"
+	"edgetop/ui/list"
+	"edgetop/ui/modal"
+	"edgetop/ui/theme"
 )
 
-// focus says which part takes the keys that are not global.
+// focus says which pane takes the keys that are not global.
 type focus uint8
 
 const (
@@ -17,94 +27,78 @@ const (
 	focusDetail
 )
 
-// overlayKind is the overlay covering the body, if any.
-type overlayKind uint8
-
-const (
-	overlayNone overlayKind = iota
-	overlayHelp
-	overlayTable
-)
-
-// App is the dashboard: the only tea.Model of the UI. Build it with New.
+// App is the dashboard. Build it with New.
 type App struct {
 	deps   Deps
-	keys   keyMap
-	theme  *Theme
-	chrome chrome
+	keys   keys.KeyMap
+	theme  *theme.Theme
 	dark   bool
-	// helpCache is the footer's short help, by width, focus and overlay.
-	helpCache struct {
-		w       int
-		focus   focus
-		overlay bool
-		text    string
-	}
+	chrome chrome
 
 	width, height int
 	lay           layout
 	state         layoutState
 	focus         focus
-	overlay       overlayKind
-	overlayTop    int
+	modals        modal.Stack
 	mouse         bool
 
 	log    *model.Log
 	stats  *model.Stats
 	filter model.Filter
 	view   *model.View
-	list   listPane
-	detail detailPane
+	list   *list.List
+	detail *detail.Pane
+	marks  []list.Mark
+	markID uint64
+	// rowsChanged says the list's rows must be given to it again (new
+	// records, marks, a filter, a pause).
+	rowsChanged bool
 
-	prompt    prompt
-	pause     pauseState
-	now       time.Time
-	auth      authState
-	conn      connState
-	dropped   uint64
-	notice    notice
-	noticeSeq uint64
-
-	work     workload
-	ctx      context.Context
-	cancel   context.CancelFunc
+	// st is the session as the header shows it: the link from its events,
+	// the rest from the clock's snapshots.
+	st      session.State
+	pause   pauseState
+	now     time.Time
+	notice  notice
+	noticeN uint64
+	help    helpCache
+	// halted says why the session stopped for good (text and fix), for
+	// Run to say again once the screen is gone.
+	halted   string
 	quitting bool
-	// closeErr is why the quit's cleanup failed (the cookie could not be
-	// deleted), for Run to report after the screen is restored.
-	closeErr error
 }
 
-// New builds the dashboard from its dependencies. It starts nothing: the
-// workload, the drain and the clock start from Init.
+// New builds the dashboard. It starts nothing: Run starts the session and
+// Init the clock.
 func New(d Deps) *App {
 	d = d.withDefaults()
-	ctx, cancel := context.WithCancel(context.Background())
 	a := &App{
-		deps:   d,
-		keys:   defaultKeyMap(),
-		dark:   true,
-		log:    model.NewLog(d.RingCap),
-		stats:  model.NewStats(statsWindow),
-		mouse:  true,
-		ctx:    ctx,
-		cancel: cancel,
-		now:    d.Now(),
-		work:   newWorkload(d),
+		deps:  d,
+		keys:  keys.Default(),
+		dark:  true,
+		log:   model.NewLog(d.RingCap),
+		stats: model.NewStats(statsWindow),
+		mouse: true,
+		now:   d.Now(),
 	}
+	if d.Session != nil {
+		a.st = d.Session.State()
+	}
+	a.theme = theme.For(d.NoColor, a.dark)
+	a.list = list.New(a.theme, d.Catalog)
+	a.detail = detail.New(a.theme, d.Catalog, d.APICodes)
 	a.view = a.log.View(a.filter)
-	a.list.follow = true
 	a.setTheme(true)
+	a.sync()
 	return a
 }
 
-// Init asks for the terminal's background colour and starts the drain, the
-// clock, the workload and the --duration timer.
+// Init asks for the terminal's background colour and starts waiting for
+// the session's events, the clock and the --duration timer.
 func (a *App) Init() tea.Cmd {
-	cmds := []tea.Cmd{
-		tea.RequestBackgroundColor,
-		drainCmd(a.ctx, a.deps.Observer, a.deps.Now),
-		clockCmd(a.deps.Now, a.deps.Client, a.deps.Observer),
-		a.startWorkload(),
+	cmds := []tea.Cmd{tea.RequestBackgroundColor, clockCmd(a.deps.Now, a.deps.Session)}
+	if a.deps.Session != nil {
+		cmds = append(cmds, waitEventCmd(a.deps.Session.Events()))
 	}
 	if a.deps.Duration > 0 {
 		cmds = append(cmds, durationCmd(a.deps.Duration))
@@ -112,52 +106,41 @@ func (a *App) Init() tea.Cmd {
 	return tea.Batch(cmds...)
 }
 
-// Update dispatches one message to its handler (STYLE.md §3.4).
+// Update dispatches one message to its handler (STYLE.md §3.4), then
+// brings what the frame shows up to date (sync), so View only draws.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	var cmd tea.Cmd
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.resize(msg.Width, msg.Height)
-		return a, nil
 	case tea.BackgroundColorMsg:
 		a.setTheme(msg.IsDark())
-		return a, nil
 	case tea.KeyPressMsg:
-		return a, a.handleKey(msg)
+		cmd = a.handleKey(msg)
 	case tea.MouseMsg:
-		return a, a.handleMouse(msg)
+		a.handleMouse(msg)
 	case tea.PasteMsg:
 		a.handlePaste(msg)
-		return a, nil
-	case recordsMsg:
-		a.ingest(msg)
-		return a, drainCmd(a.ctx, a.deps.Observer, a.deps.Now)
+	case eventMsg:
+		cmd = a.handleEvent(msg.Event)
 	case clockTickMsg:
-		return a, a.handleClock(msg)
-	case workloadTickMsg:
-		return a, a.handleWorkloadTick(msg)
-	case callDoneMsg:
-		return a, a.handleCallDone(msg)
-	case watchEndedMsg:
-		return a, a.handleWatchEnded(msg)
-	case propsLearnedMsg:
-		return a, a.handlePropsLearned(msg)
-	case demoDoneMsg:
-		return a, a.handleDemoDone(msg)
+		cmd = a.handleClock(msg)
 	case noticeExpiredMsg:
 		if msg.ID == a.notice.id {
 			a.notice = notice{}
 		}
-		return a, nil
 	case durationElapsedMsg:
-		return a, a.quit()
-	case cleanupDoneMsg:
-		a.closeErr = msg.Err // Run reports it once the screen is gone
-		return a, tea.Quit
+		cmd = a.quit()
+	case stoppedMsg:
+		cmd = tea.Quit
+	case streamEndedMsg:
+		// The session is over (stopped from outside): nothing more comes.
 	}
-	return a, nil
+	a.sync()
+	return a, cmd
 }
 
-// View draws the frame. It renders only what is visible.
+// View draws the frame from what sync prepared; it changes nothing.
 func (a *App) View() tea.View {
 	v := tea.NewView(a.render())
 	v.AltScreen = true
@@ -169,61 +152,71 @@ func (a *App) View() tea.View {
 	return v
 }
 
-// render builds the frame's text.
-func (a *App) render() string {
-	if a.width == 0 || a.height == 0 {
-		return ""
-	}
-	if a.lay.TooSmall {
-		return a.renderTooSmall()
-	}
-	lines := make([]string, 0, a.height)
-	lines = append(lines, a.renderHeader(), a.renderStats())
-	lines = append(lines, a.renderBody()...)
-	lines = append(lines, a.renderFooter())
-	return joinLines(lines)
-}
-
 // resize applies a new screen size.
 func (a *App) resize(w, h int) {
 	a.width, a.height = w, h
 	a.relayout()
 }
 
-// relayout recomputes the layout and sizes the panes.
+// relayout recomputes the layout and sizes the panes and the dialog on
+// top.
 func (a *App) relayout() {
-	a.state.Overlay = a.overlay != overlayNone
+	a.state.Overlay = a.modals.Covers()
 	a.lay = computeLayout(a.width, a.height, a.state)
 	fw, fh := a.theme.Frame.GetHorizontalFrameSize(), a.theme.Frame.GetVerticalFrameSize()
-	a.list.setSize(a.lay.List.W-fw, a.lay.List.H-fh-listHeaderRows)
-	a.detail.setSize(a.lay.Detail.W-fw, a.lay.Detail.H-fh)
-	a.list.clampTo(a.visibleLen())
+	a.list.SetSize(a.lay.List.W-fw, a.lay.List.H-fh-list.HeaderRows)
+	a.detail.SetSize(a.lay.Detail.W-fw, a.lay.Detail.H-fh)
+	if m := a.modals.Top(); m != nil {
+		if m.Place() == modal.Body {
+			m.SetSize(a.lay.Body.W-fw, a.lay.Body.H-fh)
+		} else {
+			m.SetSize(a.width, 1)
+		}
+	}
+	if a.focus == focusDetail && a.lay.Detail.Empty() {
+		a.setFocus(focusList)
+	}
 }
 
-// setTheme picks the theme for the background (or the no-colour theme) and
-// drops every cached rendering.
+// setTheme picks the theme for the background (or the no-colour one);
+// every cache keyed on the theme rebuilds itself.
 func (a *App) setTheme(dark bool) {
 	a.dark = dark
-	if a.deps.NoColor {
-		a.theme = NoColorTheme()
-	} else {
-		a.theme = NewTheme(dark)
-	}
+	a.theme = theme.For(a.deps.NoColor, dark)
 	a.chrome = newChrome(a.theme)
-	a.helpCache.text = ""
-	a.list.invalidate()
-	a.detail.invalidate()
+	a.list.SetTheme(a.theme)
+	a.detail.SetTheme(a.theme)
 	a.relayout()
 }
 
-// quit starts the clean shutdown: cancel streams and the workload, delete
-// the cookie, then quit (STYLE.md §9).
+// setFocus gives the keys to a pane.
+func (a *App) setFocus(f focus) {
+	a.focus = f
+	a.list.SetFocused(f == focusList)
+	a.detail.SetFocused(f == focusDetail)
+}
+
+// sync brings what the frame shows up to date with the state: the list's
+// rows and drawn lines, the pane's explanation of the selected row, the
+// footer's key help. It runs after every message, so View only draws.
+func (a *App) sync() {
+	if a.rowsChanged {
+		a.rowsChanged = false
+		a.list.SetRows(a.view, a.visibleLen(), a.visibleMarks())
+	}
+	a.list.Sync()
+	if !a.lay.Detail.Empty() {
+		a.detail.Show(a.list.Selected())
+	}
+	a.help.update(a)
+}
+
+// quit starts the clean shutdown: the session stops (its streams
+// cancelled, the cookie deleted), then the program quits (STYLE.md §9).
 func (a *App) quit() tea.Cmd {
 	if a.quitting {
 		return nil
 	}
 	a.quitting = true
-	a.work.gen++
-	a.cancel()
-	return cleanupCmd(a.deps)
+	return stopCmd(a.deps.Session)
 }

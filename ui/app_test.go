@@ -2,128 +2,50 @@ package ui
 
 import (
 	"context"
+	"errors"
 	"image/color"
+	"io"
 	"strings"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 
-	"edgetop/edgeclient"
+	"edgetop/edgeclient/session"
 	"edgetop/model"
+	"edgetop/ui/keys"
+	"edgetop/ui/theme"
 )
-
-// run executes a cmd synchronously and returns its message (the first one
-// of a batch that is of type T, when T is given).
-func runCmd(t *testing.T, cmd tea.Cmd) tea.Msg {
-	t.Helper()
-	if cmd == nil {
-		t.Fatal("nil cmd")
-	}
-	return cmd()
-}
-
-// findMsg runs every cmd of a (possibly batched) cmd that returns quickly
-// and returns the first message of type T. Ticks are not waited for: they
-// are skipped by their type.
-func findMsg[T any](t *testing.T, cmd tea.Cmd) (T, bool) {
-	t.Helper()
-	var zero T
-	if cmd == nil {
-		return zero, false
-	}
-	msg := cmd()
-	if m, ok := msg.(T); ok {
-		return m, true
-	}
-	if b, ok := msg.(tea.BatchMsg); ok {
-		for _, c := range b {
-			if m, ok := findMsg[T](t, c); ok {
-				return m, true
-			}
-		}
-	}
-	return zero, false
-}
-
-func TestWorkloadDrivesThePlan(t *testing.T) {
-	api := &fakeAPI{things: []edgeclient.Thing{{ProductKey: "pk", DeviceName: "d1"}, {ProductKey: "pk", DeviceName: "d2"}}}
-	a := newTestApp(t, func(d *Deps) { d.Client = api })
-	resize(a, 120, 40)
-	var calls []string
-	for i := 0; i < 6; i++ {
-		cmd := update(t, a, workloadTickMsg{Gen: a.work.gen})
-		m, ok := findMsg[callDoneMsg](t, cmd)
-		if !ok {
-			// the watch (the fake has none) arms the next tick at once
-			continue
-		}
-		calls = append(calls, m.Call.Kind.String())
-		update(t, a, m)
-	}
-	if got := strings.Join(calls, ","); got != "auth,list,get,get,get" {
-		t.Fatalf("calls %s", got)
-	}
-	if got := api.Calls(); got != "auth,list,tsl pk,get pk/d1,get pk/d2,get pk/d1" {
-		t.Fatalf("client saw %s", got)
-	}
-}
-
-func TestStaleResultsAreDropped(t *testing.T) {
-	api := &fakeAPI{}
-	a := newTestApp(t, func(d *Deps) { d.Client = api })
-	if cmd := update(t, a, workloadTickMsg{Gen: a.work.gen + 1}); cmd != nil {
-		t.Fatal("stale tick started a call")
-	}
-	cmd := update(t, a, workloadTickMsg{Gen: a.work.gen})
-	m, _ := findMsg[callDoneMsg](t, cmd)
-	m.Gen++
-	if cmd := update(t, a, m); cmd != nil {
-		t.Fatal("stale result armed a tick")
-	}
-	if a.work.plan.Authenticated() {
-		t.Fatal("stale result reached the plan")
-	}
-	a.work.watchID = 5
-	a.conn.watching = true
-	update(t, a, watchEndedMsg{ID: 4})
-	if !a.conn.watching {
-		t.Fatal("stale watch end applied")
-	}
-	update(t, a, watchEndedMsg{ID: 5})
-	if a.conn.watching {
-		t.Fatal("watch end not applied")
-	}
-}
 
 func TestFollowAndScroll(t *testing.T) {
 	a := newTestApp(t)
 	resize(a, 120, 40)
 	feed(a, manyRecords(1, 100)...)
-	if a.selected().ID != 100 || !a.list.follow {
-		t.Fatalf("not following: %d", a.selected().ID)
+	if selected(a).ID != 100 || !a.list.Follow() {
+		t.Fatalf("not following: %d", selected(a).ID)
 	}
 	press(a, "k", "k")
-	if a.selected().ID != 98 || a.list.follow {
-		t.Fatalf("after k k: %d follow=%v", a.selected().ID, a.list.follow)
+	if selected(a).ID != 98 || a.list.Follow() {
+		t.Fatalf("after k k: %d follow=%v", selected(a).ID, a.list.Follow())
 	}
-	top := a.list.top
+	row := a.list.Cursor()
 	feed(a, manyRecords(101, 50)...)
-	if a.selected().ID != 98 || a.list.top != top {
-		t.Fatalf("selection moved with new rows: %d top %d->%d", a.selected().ID, top, a.list.top)
+	if selected(a).ID != 98 || a.list.Cursor() != row {
+		t.Fatalf("selection moved with new rows: %d, row %d->%d", selected(a).ID, row, a.list.Cursor())
 	}
 	press(a, "g")
-	if a.selected().ID != 1 {
-		t.Fatalf("g: %d", a.selected().ID)
+	if selected(a).ID != 1 {
+		t.Fatalf("g: %d", selected(a).ID)
 	}
 	press(a, "pgdown")
-	if a.selected().ID != uint64(1+a.list.h-1) {
-		t.Fatalf("pgdn: %d", a.selected().ID)
+	if selected(a).ID < 20 {
+		t.Fatalf("pgdn: %d", selected(a).ID)
 	}
 	press(a, "G")
 	feed(a, manyRecords(151, 5)...)
-	if a.selected().ID != 155 || !a.list.follow {
-		t.Fatalf("G does not follow: %d", a.selected().ID)
+	if selected(a).ID != 155 || !a.list.Follow() {
+		t.Fatalf("G does not follow: %d", selected(a).ID)
 	}
 }
 
@@ -133,11 +55,11 @@ func TestSelectionSurvivesEviction(t *testing.T) {
 	feed(a, manyRecords(1, 100)...)
 	press(a, "k")
 	feed(a, manyRecords(101, 50)...) // 50 oldest fall out
-	if a.selected().ID != 99 {
-		t.Fatalf("selected %d", a.selected().ID)
+	if selected(a).ID != 99 {
+		t.Fatalf("selected %d", selected(a).ID)
 	}
 	feed(a, manyRecords(151, 100)...) // the selected one falls out
-	if a.selected() == nil {
+	if selected(a) == nil {
 		t.Fatal("nothing selected")
 	}
 	_ = frame(t, a)
@@ -151,16 +73,19 @@ func TestPauseFreezesTheDisplay(t *testing.T) {
 	before := a.visibleLen()
 	strip := a.renderStats()
 	feed(a, manyRecords(100, 120)...)
-	if a.visibleLen() != before || a.renderStats() != strip {
+	if a.visibleLen() != before || a.renderStats() != strip || a.list.Len() != before {
 		t.Fatal("display moved while paused")
 	}
-	if !strings.Contains(a.renderHeader(), "PAUSED +120 new, 12 errors") {
-		t.Fatalf("header: %s", a.renderHeader())
+	if frame := ansi.Strip(a.render()); !strings.Contains(frame, "PAUSED +120 new, 12 errors") {
+		t.Fatalf("header:\n%s", frame)
 	}
 	if a.log.Total() != uint64(len(sampleRecords())+120) {
 		t.Fatal("records were not ingested while paused")
 	}
-	press(a, "4") // filter change while paused: hidden is recounted
+	press(a, "4") // a filter change while paused (all but 4xx): still frozen at the pause
+	if a.visibleLen() != len(sampleRecords())-3 {
+		t.Fatalf("all but 4xx while paused: %d", a.visibleLen())
+	}
 	press(a, "p")
 	if a.visibleLen() != a.view.Len() || a.pause.on {
 		t.Fatal("unpause did not show everything")
@@ -185,7 +110,7 @@ func TestClassTogglesAndTextFilter(t *testing.T) {
 		t.Fatal("esc did not clear the filter")
 	}
 	press(a, "/", "L", "i", "g", "h", "t", "0", "4", "backspace", "enter")
-	if a.filter.Text != "Light0" || a.prompt.on {
+	if a.filter.Text != "Light0" || a.modals.Top() != nil {
 		t.Fatalf("filter text %q", a.filter.Text)
 	}
 	press(a, "/", "x", "esc")
@@ -193,8 +118,8 @@ func TestClassTogglesAndTextFilter(t *testing.T) {
 		t.Fatal("esc in the prompt changed the filter")
 	}
 	press(a, "/", "q") // q is typed, not quit
-	if a.quitting || a.prompt.text != "Light0q" {
-		t.Fatalf("q in prompt: quitting=%v text=%q", a.quitting, a.prompt.text)
+	if a.quitting || !strings.Contains(ansi.Strip(a.renderFooter()), "/Light0q") {
+		t.Fatalf("q in prompt: quitting=%v footer=%q", a.quitting, ansi.Strip(a.renderFooter()))
 	}
 }
 
@@ -203,59 +128,58 @@ func TestNextPreviousError(t *testing.T) {
 	resize(a, 120, 40)
 	feed(a, sampleRecords()...)
 	press(a, "g", "n")
-	if a.selected().Status != 400 {
-		t.Fatalf("n: %d", a.selected().Status)
+	if selected(a).Status != 400 {
+		t.Fatalf("n: %d", selected(a).Status)
 	}
 	press(a, "n", "n")
-	if a.selected().Status != 421 {
-		t.Fatalf("n n: %d", a.selected().Status)
+	if selected(a).Status != 421 {
+		t.Fatalf("n n: %d", selected(a).Status)
 	}
 	press(a, "N")
-	if a.selected().Status != 401 {
-		t.Fatalf("N: %d", a.selected().Status)
+	if selected(a).Status != 401 {
+		t.Fatalf("N: %d", selected(a).Status)
 	}
 }
 
-func TestQuitCleansUp(t *testing.T) {
-	api := &fakeAPI{}
-	a := newTestApp(t, func(d *Deps) { d.Client = api })
+// TestQuitStopsTheSession: q stops the session (streams cancelled, cookie
+// deleted), and only then the program quits; a second q does nothing.
+func TestQuitStopsTheSession(t *testing.T) {
+	a := newTestApp(t)
 	cmd := update(t, a, keyMsg("q"))
-	if a.ctx.Err() == nil {
-		t.Fatal("streams not cancelled")
-	}
-	msg := runCmd(t, cmd)
-	if _, ok := msg.(cleanupDoneMsg); !ok || !api.closed {
-		t.Fatalf("cleanup: %T closed=%v", msg, api.closed)
+	msg := cmd()
+	if _, ok := msg.(stoppedMsg); !ok || !fake(a).stopped {
+		t.Fatalf("stop: %T stopped=%v", msg, fake(a).stopped)
 	}
 	if cmd := update(t, a, msg); cmd == nil {
-		t.Fatal("no quit after cleanup")
+		t.Fatal("no quit after the stop")
 	} else if _, ok := cmd().(tea.QuitMsg); !ok {
 		t.Fatal("not tea.Quit")
 	}
 	if cmd := update(t, a, keyMsg("ctrl+c")); cmd != nil {
-		t.Fatal("second quit started another cleanup")
+		t.Fatal("second quit stopped again")
 	}
 }
 
 func TestDurationQuits(t *testing.T) {
 	a := newTestApp(t, func(d *Deps) { d.Duration = time.Second })
-	if _, ok := runCmd(t, update(t, a, durationElapsedMsg{})).(cleanupDoneMsg); !ok {
-		t.Fatal("duration did not clean up")
+	if _, ok := update(t, a, durationElapsedMsg{})().(stoppedMsg); !ok {
+		t.Fatal("duration did not stop the session")
 	}
 }
 
-func TestRateKeys(t *testing.T) {
-	a := newTestApp(t, func(d *Deps) { d.Client = &fakeAPI{} })
-	start := a.work.interval
-	update(t, a, keyMsg("+"))
-	if a.work.interval >= start {
-		t.Fatalf("+ did not speed up: %v", a.work.interval)
+// TestPaceKeys: + and - ask the session for another pace; its EventPace
+// is shown in the footer.
+func TestPaceKeys(t *testing.T) {
+	a := newTestApp(t)
+	resize(a, 120, 40)
+	update(t, a, keyMsg("+"))()
+	update(t, a, keyMsg("-"))()
+	if got := fake(a).paces; len(got) != 2 || got[0] != +1 || got[1] != -1 {
+		t.Fatalf("paces %v", got)
 	}
-	for range 20 {
-		update(t, a, keyMsg("-"))
-	}
-	if a.work.interval != intervals[0] {
-		t.Fatalf("- did not stop at the slowest: %v", a.work.interval)
+	send(a, session.Event{Kind: session.EventPace, After: 50 * time.Millisecond})
+	if f := ansi.Strip(a.renderFooter()); !strings.Contains(f, "one call every 50ms") || !strings.Contains(f, "every 50ms") {
+		t.Fatalf("footer %q", f)
 	}
 }
 
@@ -286,10 +210,10 @@ func TestThemeFollowsBackgroundAndNoColor(t *testing.T) {
 		t.Fatal("NO_COLOR theme replaced")
 	}
 	env := map[string]string{"NO_COLOR": "0"}
-	if !NoColorRequested(func(k string) string { return env[k] }) {
+	if !theme.NoColorRequested(func(k string) string { return env[k] }) {
 		t.Fatal("NO_COLOR=0 must mean no colour")
 	}
-	if NoColorRequested(func(string) string { return "" }) {
+	if theme.NoColorRequested(func(string) string { return "" }) {
 		t.Fatal("empty NO_COLOR")
 	}
 }
@@ -301,12 +225,12 @@ func TestMouse(t *testing.T) {
 	// Row 0 of the list is at y = list.Y + border + header row.
 	y := a.lay.List.Y + 2
 	update(t, a, tea.MouseClickMsg{X: 5, Y: y, Button: tea.MouseLeft})
-	if a.selected().ID != 1 {
-		t.Fatalf("click selected %d", a.selected().ID)
+	if selected(a).ID != 1 {
+		t.Fatalf("click selected %d", selected(a).ID)
 	}
 	update(t, a, tea.MouseWheelMsg{X: 5, Y: y, Button: tea.MouseWheelDown})
-	if a.selected().ID != 4 {
-		t.Fatalf("wheel selected %d", a.selected().ID)
+	if selected(a).ID != 4 {
+		t.Fatalf("wheel selected %d", selected(a).ID)
 	}
 	update(t, a, tea.MouseClickMsg{X: a.lay.Detail.X + 3, Y: y, Button: tea.MouseLeft})
 	if a.focus != focusDetail {
@@ -318,47 +242,141 @@ func TestMouse(t *testing.T) {
 	}
 }
 
-func TestDrainBatches(t *testing.T) {
-	src := &fakeSource{ch: make(chan model.Record, 100), dropped: 7}
-	for _, r := range manyRecords(1, 10) {
-		src.ch <- r
-	}
-	m, ok := runCmd(t, drainCmd(context.Background(), src, func() time.Time { return t0 })).(recordsMsg)
-	if !ok || len(m.Batch) != 10 || m.Dropped != 7 || !m.Now.Equal(t0) {
-		t.Fatalf("batch of %d, dropped %d", len(m.Batch), m.Dropped)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	cancel()
-	if msg := runCmd(t, drainCmd(ctx, src, time.Now)); msg != nil {
-		t.Fatalf("cancelled drain returned %T", msg)
-	}
-	if drainCmd(ctx, nil, time.Now) != nil {
-		t.Fatal("drain without a source")
-	}
-}
-
 func TestFocusAndPaneKeys(t *testing.T) {
 	a := newTestApp(t)
 	resize(a, 80, 24)
 	feed(a, sampleRecords()...)
 	press(a, "tab")
-	if a.focus != focusDetail {
+	if a.focus != focusDetail || a.helpContext() != keys.ContextDetail {
 		t.Fatal("tab")
 	}
+	before := a.detail.View()[0]
 	press(a, "j", "j")
-	if a.detail.top != 2 {
-		t.Fatalf("pane scroll %d", a.detail.top)
+	if a.detail.View()[0] == before {
+		t.Fatal("the pane did not scroll")
 	}
 	press(a, "v")
 	if !a.lay.Detail.Empty() || a.focus != focusList {
 		t.Fatal("v did not hide the pane")
 	}
 	press(a, "t")
-	if a.overlay != overlayTable {
+	if !a.modals.Covers() || a.helpContext() != keys.ContextOverlay {
 		t.Fatal("t")
 	}
 	press(a, "j", "esc")
-	if a.overlay != overlayNone {
+	if a.modals.Top() != nil {
 		t.Fatal("esc did not close the overlay")
+	}
+	press(a, "?", "t")
+	if top := a.modals.Top(); top == nil || !strings.Contains(top.Title(), "status codes") {
+		t.Fatal("t in the help did not switch to the table")
+	}
+}
+
+// TestViewChangesNoState: drawing the frame twice gives the same frame
+// and changes nothing the next Update sees.
+func TestViewChangesNoState(t *testing.T) {
+	a := newTestApp(t)
+	resize(a, 120, 40)
+	feed(a, sampleRecords()...)
+	press(a, "k", "t", "j", "j", "j")
+	first := a.View().Content
+	if second := a.View().Content; first != second {
+		t.Fatal("two Views of one state differ")
+	}
+}
+
+// TestOutageMarkers: the session's lost and back events add marker rows
+// between the records (kept by a filter), selectable and explained.
+func TestOutageMarkers(t *testing.T) {
+	a := newTestApp(t)
+	resize(a, 120, 40)
+	feed(a, manyRecords(1, 3)...)
+	lostAt := t0.Add(3 * time.Second)
+	send(a, session.Event{Kind: session.EventLost, At: lostAt, Since: lostAt, Why: model.ErrRefused,
+		Text: "refused: connection refused", Fix: "Nothing accepted the connection."})
+	feed(a, manyRecords(4, 2)...)
+	send(a, session.Event{Kind: session.EventBack, At: lostAt.Add(12 * time.Second), After: 12 * time.Second, Failed: 3})
+	feed(a, manyRecords(6, 1)...)
+	frame := ansi.Strip(a.render())
+	lost, back := strings.Index(frame, "gateway lost at "), strings.Index(frame, "gateway back after 12s, 3 calls failed")
+	if lost < 0 || back < lost {
+		t.Fatalf("markers:\n%s", frame)
+	}
+	if a.list.Len() != 8 {
+		t.Fatalf("%d rows, want 6 records and 2 marks", a.list.Len())
+	}
+	press(a, "k") // up from record 6 onto the back marker
+	if r := a.list.Selected(); r.Mark == nil || r.Mark.Kind != 1 {
+		t.Fatalf("selected %+v", r)
+	}
+	if f := ansi.Strip(a.render()); !strings.Contains(f, "gateway back") || !strings.Contains(f, "answers again") {
+		t.Fatalf("pane does not explain the marker:\n%s", f)
+	}
+	press(a, "2") // hide 2xx: the markers stay
+	if a.list.Len() != 2 {
+		t.Fatalf("filtered: %d rows", a.list.Len())
+	}
+}
+
+// TestHaltIsShownAndReported: a halted session says why in the header and
+// a sticky notice, and Run says it again after the screen is gone.
+func TestHaltIsShownAndReported(t *testing.T) {
+	a := newTestApp(t)
+	resize(a, 200, 50)
+	send(a, session.Event{Kind: session.EventHalted, Text: "login refused (HTTP 401)", Fix: "check --user and the password"})
+	frame := ansi.Strip(a.render())
+	for _, want := range []string{"■ login refused", "check --user and the password"} {
+		if !strings.Contains(frame, want) {
+			t.Errorf("frame lacks %q:\n%s", want, frame)
+		}
+	}
+	if !strings.HasPrefix(frame, " ■ login refused") {
+		t.Errorf("the link state is not first: %q", strings.SplitN(frame, "\n", 2)[0])
+	}
+	s := newFakeSession()
+	s.ch <- session.Event{Kind: session.EventHalted, Text: "TLS: not trusted", Fix: "--pin sha256:ab"}
+	cat, codes := a.deps.Catalog, a.deps.APICodes
+	err := Run(context.Background(), Deps{Session: s, Catalog: cat, APICodes: codes, NoColor: true, Duration: 300 * time.Millisecond},
+		tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithWindowSize(120, 40))
+	if err == nil || !strings.Contains(err.Error(), "--pin sha256:ab") || !s.stopped {
+		t.Fatalf("Run = %v, stopped %v", err, s.stopped)
+	}
+	s2 := newFakeSession()
+	s2.stopErr = errors.New("deleting the auth cookie at exit: HTTP 500")
+	err = Run(context.Background(), Deps{Session: s2, Catalog: cat, APICodes: codes, NoColor: true, Duration: 100 * time.Millisecond},
+		tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithWindowSize(120, 40))
+	if err == nil || !strings.Contains(err.Error(), "deleting the auth cookie") {
+		t.Fatalf("Run = %v, want the failed deletion", err)
+	}
+}
+
+// TestHeaderLinkFirstAtEveryWidth: lost, the header starts with how long
+// and why, at 80 columns as at 200.
+func TestHeaderLinkFirstAtEveryWidth(t *testing.T) {
+	for _, w := range []int{80, 120, 200} {
+		a := newTestApp(t)
+		resize(a, w, 30)
+		since := t0.Add(-10 * time.Second)
+		send(a, session.Event{Kind: session.EventLost, At: since, Since: since, Why: model.ErrDNS, Text: "dns"})
+		head := strings.SplitN(ansi.Strip(a.render()), "\n", 2)[0]
+		if !strings.HasPrefix(head, " ✗ lost 12s: dns") {
+			t.Errorf("at %d columns: %q", w, head)
+		}
+	}
+}
+
+// The footer's key help is cached; pausing changes a label in it.
+func TestFooterSaysResumeWhilePaused(t *testing.T) {
+	a := newTestApp(t)
+	resize(a, 120, 40)
+	feed(a, sampleRecords()...)
+	press(a, "p")
+	if f := ansi.Strip(a.View().Content); !strings.Contains(f, "p resume") {
+		t.Fatalf("paused footer lacks 'p resume':\n%s", f)
+	}
+	press(a, "p")
+	if f := ansi.Strip(a.View().Content); !strings.Contains(f, "p pause") {
+		t.Fatalf("resumed footer lacks 'p pause':\n%s", f)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"edgetop/edgeclient"
+	"edgetop/edgeclient/session"
 	"edgetop/model"
 )
 
@@ -56,7 +57,7 @@ func BenchmarkView(b *testing.B) {
 			b.ResetTimer()
 			for b.Loop() {
 				next.ID++
-				a.ingest(recordsMsg{Batch: []model.Record{next}})
+				feed(a, next)
 				_ = a.View()
 			}
 		})
@@ -89,8 +90,10 @@ func (m countingModel) View() tea.View {
 func BenchmarkThroughput20k(b *testing.B) {
 	const rate, secs = 20_000, 2
 	for b.Loop() {
-		obs := edgeclient.NewChanObserver(8192)
-		a := newTestApp(b, func(d *Deps) { d.Observer = obs; d.RingCap = 0 })
+		obs := edgeclient.NewChanObserver(session.ObserverBuffer)
+		eng := session.New(session.Config{Client: idleAPI{}, Records: obs})
+		eng.Start()
+		a := newTestApp(b, func(d *Deps) { d.Session = eng; d.RingCap = 0 })
 		frames := &atomic.Int64{}
 		p := tea.NewProgram(countingModel{a, frames}, tea.WithInput(nil), tea.WithOutput(io.Discard),
 			tea.WithoutSignalHandler(), tea.WithWindowSize(200, 50), tea.WithFPS(30))
@@ -104,6 +107,11 @@ func BenchmarkThroughput20k(b *testing.B) {
 		maxBacklog := produce(obs, rate, secs*time.Second)
 		p.Quit()
 		<-done
+		go func() {
+			for range eng.Events() { //nolint:revive // drained so the engine can stop
+			}
+		}()
+		_ = eng.Stop(context.Background())
 		sent := uint64(rate * secs)
 		b.ReportMetric(float64(frames.Load())/secs, "frames/s")
 		b.ReportMetric(float64(a.log.Total()), "shown")
@@ -146,4 +154,30 @@ func emit(obs *edgeclient.ChanObserver, recs []model.Record, id uint64) uint64 {
 	return id
 }
 
-var _ = context.Background
+// idleAPI is a gateway client that never answers: the engine's one call
+// waits until the session stops, so only the records the benchmark
+// produces flow.
+type idleAPI struct{}
+
+func (idleAPI) Auth() edgeclient.AuthState                 { return edgeclient.AuthState{} }
+func (idleAPI) Close(context.Context) error                { return nil }
+func (idleAPI) CreateAuthCookie(ctx context.Context) error { <-ctx.Done(); return ctx.Err() }
+func (idleAPI) ListThings(ctx context.Context, _ edgeclient.ThingFilter) ([]edgeclient.Thing, error) {
+	return nil, ctx.Err()
+}
+
+func (idleAPI) GetThingProperties(ctx context.Context, _, _ string, _ ...string) (*edgeclient.Properties, error) {
+	return nil, ctx.Err()
+}
+
+func (idleAPI) CallThingServices(ctx context.Context, _, _ string, _ []edgeclient.ServiceCall) (*edgeclient.ServicesResult, error) {
+	return nil, ctx.Err()
+}
+func (idleAPI) GetTSL(ctx context.Context, _ string) (*edgeclient.TSL, error) { return nil, ctx.Err() }
+func (idleAPI) Raw(ctx context.Context, _, _ string, _ []byte) (*edgeclient.RawResponse, error) {
+	return nil, ctx.Err()
+}
+
+func (idleAPI) Watch(ctx context.Context, _ []edgeclient.WatchTarget) (<-chan edgeclient.WatchEvent, error) {
+	return nil, ctx.Err()
+}

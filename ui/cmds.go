@@ -6,63 +6,48 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
-	"edgetop/model"
+	"edgetop/edgeclient/session"
 )
 
-// Every cmd that does I/O or waits is built here. A cmd captures values
-// (channels, the client, a context, IDs) and never the App (STYLE.md §3.2).
+// Every cmd that waits or does I/O is built here. A cmd captures values
+// (the session, a channel, IDs) and never the App (STYLE.md §3.2).
 
-// drainCmd waits for the first record on the observer's channel, then
-// collects more until drainWindow has passed or drainMax records are in,
-// and returns them as one recordsMsg. The handler re-issues it, so exactly
-// one drain runs at a time and Update sees at most one batch per window.
-func drainCmd(ctx context.Context, src RecordSource, now func() time.Time) tea.Cmd {
-	if src == nil {
+// waitEventCmd waits for the session's next event. The handler re-issues
+// it, so one runs at a time and Update sees every event in order.
+func waitEventCmd(ch <-chan session.Event) tea.Cmd {
+	if ch == nil {
 		return nil
 	}
-	ch := src.C()
-	done := func(batch []model.Record) tea.Msg {
-		return recordsMsg{Batch: batch, Dropped: src.Dropped(), Now: now()}
-	}
 	return func() tea.Msg {
-		var first model.Record
-		select {
-		case first = <-ch:
-		case <-ctx.Done():
-			return nil
+		ev, ok := <-ch
+		if !ok {
+			return streamEndedMsg{}
 		}
-		batch := make([]model.Record, 1, 64)
-		batch[0] = first
-		timer := time.NewTimer(drainWindow)
-		defer timer.Stop()
-		for len(batch) < drainMax {
-			select {
-			case r := <-ch:
-				batch = append(batch, r)
-			case <-timer.C:
-				return done(batch)
-			case <-ctx.Done():
-				return done(batch)
-			}
-		}
-		return done(batch)
+		return eventMsg{Event: ev}
 	}
 }
 
-// clockCmd ticks once after clockEvery, reading the clock, the client's
-// auth state and the observer's drop count.
-func clockCmd(now func() time.Time, api API, src RecordSource) tea.Cmd {
+// clockCmd ticks once after clockEvery with the clock and the session's
+// state.
+func clockCmd(now func() time.Time, s session.Runner) tea.Cmd {
 	return tea.Tick(clockEvery, func(time.Time) tea.Msg {
 		m := clockTickMsg{Now: now()}
-		if api != nil {
-			s := api.Auth()
-			m.Auth = authState{Known: true, Authenticated: s.Authenticated, User: s.User, Expires: s.Expires}
-		}
-		if src != nil {
-			m.Dropped = src.Dropped()
+		if s != nil {
+			m.State = s.State()
 		}
 		return m
 	})
+}
+
+// paceCmd asks the session for another pace (it answers with EventPace).
+func paceCmd(s session.Runner, dir int) tea.Cmd {
+	if s == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		s.Pace(dir)
+		return nil
+	}
 }
 
 // durationCmd ends the session after d (--duration).
@@ -75,13 +60,16 @@ func noticeCmd(id uint64, ttl time.Duration) tea.Cmd {
 	return tea.Tick(ttl, func(time.Time) tea.Msg { return noticeExpiredMsg{ID: id} })
 }
 
-// cleanupCmd deletes the auth cookies (the client's and the demo
-// viewer's) and closes idle connections (the workload and the streams were
-// cancelled before), within a few seconds.
-func cleanupCmd(d Deps) tea.Cmd {
+// stopCmd stops the session (calls and streams cancelled, cookie deleted)
+// within stopTimeout. The dashboard keeps reading the session's events
+// meanwhile, so its last ones are not lost.
+func stopCmd(s session.Runner) tea.Cmd {
 	return func() tea.Msg {
-		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		if s == nil {
+			return stoppedMsg{}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
 		defer cancel()
-		return cleanupDoneMsg{Err: d.closeClients(ctx)}
+		return stoppedMsg{Err: s.Stop(ctx)}
 	}
 }

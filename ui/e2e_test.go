@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"strings"
 	"testing"
 	"time"
@@ -11,9 +12,12 @@ import (
 
 	"edgetop/edgeclient"
 	"edgetop/edgeclient/edgesim"
+	"edgetop/edgeclient/session"
+	"edgetop/ui/uitest"
 )
 
-// simDeps starts a simulated gateway and a real client against it.
+// simDeps starts a simulated gateway, a real client and a session engine
+// against it (not started: Run or the test starts it).
 func simDeps(t *testing.T, opts edgesim.Options) (Deps, *edgesim.Server, *edgeclient.Client) {
 	t.Helper()
 	sim, err := edgesim.New(opts)
@@ -21,18 +25,16 @@ func simDeps(t *testing.T, opts edgesim.Options) (Deps, *edgesim.Server, *edgecl
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sim.Close() })
-	obs := edgeclient.NewChanObserver(4096)
+	obs := edgeclient.NewChanObserver(session.ObserverBuffer)
 	cl, err := edgeclient.New(edgeclient.Config{
 		Gateway: sim.URL, User: "admin", Password: "admin1234", CAPEM: sim.CertPEM(), Observer: obs,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	cat, codes := testCatalog(t)
-	return Deps{
-		Client: cl, Observer: obs, Catalog: cat, APICodes: codes, Gateway: sim.URL, Simulated: true,
-		NoColor: true, Sim: sim, Interval: 20 * time.Millisecond,
-	}, sim, cl
+	eng := session.New(session.Config{Client: cl, Records: obs, Simulated: true, Interval: 20 * time.Millisecond})
+	cat, codes := uitest.Catalogs(t)
+	return Deps{Session: eng, Catalog: cat, APICodes: codes, NoColor: true}, sim, cl
 }
 
 // probeMsg asks the harness for the current frame (text only).
@@ -84,6 +86,8 @@ func TestSmokeAgainstSimulator(t *testing.T) {
 	users := []edgesim.User{{Name: "admin", Password: "admin1234", Deny: []string{"GetThingProperties"}}}
 	deps, _, cl := simDeps(t, edgesim.Options{Seed: 1, Users: users})
 	app := New(deps)
+	deps.Session.Start()
+	t.Cleanup(func() { _ = deps.Session.Stop(context.Background()) })
 	tm := teatest.NewTestModel(t, harness{app}, teatest.WithInitialTermSize(120, 40))
 
 	teatest.WaitFor(t, tm.Output(), func(b []byte) bool { return strings.Contains(string(b), "edgetop") },

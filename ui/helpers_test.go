@@ -1,52 +1,90 @@
 package ui
 
 import (
-	"bytes"
 	"context"
-	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
-	"edgetop/assets"
 	"edgetop/edgeclient"
+	"edgetop/edgeclient/session"
 	"edgetop/model"
+	"edgetop/ui/uitest"
 )
 
 // t0 is the fixed clock of the tests.
-var t0 = time.Date(2026, 11, 26, 13, 7, 1, 234_000_000, time.UTC)
+var t0 = uitest.T0
 
-func testCatalog(t testing.TB) (*model.Catalog, *model.APICodes) {
-	t.Helper()
-	cat, err := model.ParseCatalog(bytes.NewReader(assets.StatusCodes()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	codes, err := model.ParseAPICodes(bytes.NewReader(assets.APICodes()))
-	if err != nil {
-		t.Fatal(err)
-	}
-	return cat, codes
+var (
+	sampleRecords = uitest.SampleRecords
+	manyRecords   = uitest.ManyRecords
+)
+
+// fakeSession is a session the test drives: its events are what the test
+// sends, its state what the test sets.
+type fakeSession struct {
+	ch      chan session.Event
+	mu      sync.Mutex
+	st      session.State
+	paces   []int
+	stopped bool
+	stopErr error
+	once    sync.Once
 }
 
-// newTestApp is an App with the no-colour theme, a fixed clock, no client
-// and no observer: tests feed records and messages by hand.
+func newFakeSession() *fakeSession {
+	return &fakeSession{ch: make(chan session.Event, 64), st: testState()}
+}
+
+func (f *fakeSession) Start()                       {}
+func (f *fakeSession) Events() <-chan session.Event { return f.ch }
+
+func (f *fakeSession) State() session.State {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return f.st
+}
+
+func (f *fakeSession) Pace(dir int) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	f.paces = append(f.paces, dir)
+}
+
+func (f *fakeSession) Stop(context.Context) error {
+	f.once.Do(func() {
+		f.mu.Lock()
+		f.stopped = true
+		f.mu.Unlock()
+		close(f.ch)
+	})
+	return f.stopErr
+}
+
+// testState is the session as the tests' header shows it.
+func testState() session.State {
+	return session.State{Session: "gw1", Gateway: "https://127.0.0.1:9999", APIVersion: "2020-04-30", Simulated: true,
+		Link: session.LinkUp, Auth: edgeclient.AuthState{Authenticated: true, User: "admin",
+			Expires: t0.Add(58*time.Minute + 30*time.Second)}}
+}
+
+// newTestApp is an App with the no-colour theme, a fixed clock and a fake
+// session: tests feed records and events by hand.
 func newTestApp(t testing.TB, opts ...func(*Deps)) *App {
 	t.Helper()
-	cat, codes := testCatalog(t)
-	d := Deps{
-		Catalog: cat, APICodes: codes, Now: func() time.Time { return t0.Add(2 * time.Second) },
-		Gateway: "https://127.0.0.1:9999", Simulated: true, NoColor: true, RingCap: 1000,
-	}
+	cat, codes := uitest.Catalogs(t)
+	d := Deps{Session: newFakeSession(), Catalog: cat, APICodes: codes, Now: func() time.Time { return t0.Add(2 * time.Second) },
+		NoColor: true, RingCap: 1000}
 	for _, o := range opts {
 		o(&d)
 	}
-	a := New(d)
-	a.auth = authState{Known: true, Authenticated: true, User: "admin", Expires: t0.Add(58*time.Minute + 30*time.Second)}
-	return a
+	return New(d)
 }
+
+// fake is the app's fake session.
+func fake(a *App) *fakeSession { return a.deps.Session.(*fakeSession) }
 
 // update sends msg to the app and returns the cmd.
 func update(t testing.TB, a *App, msg tea.Msg) tea.Cmd {
@@ -60,13 +98,26 @@ func update(t testing.TB, a *App, msg tea.Msg) tea.Cmd {
 
 func resize(a *App, w, h int) { a.Update(tea.WindowSizeMsg{Width: w, Height: h}) }
 
-func feed(a *App, rs ...model.Record) { a.Update(recordsMsg{Batch: rs}) }
+// feed hands the app a batch of records, as the session sends them, at
+// the test clock's time.
+func feed(a *App, rs ...model.Record) {
+	a.Update(eventMsg{Event: session.Event{Kind: session.EventRecords, Records: rs, At: a.deps.Now()}})
+}
+
+// send hands the app a session event.
+func send(a *App, ev session.Event) tea.Cmd {
+	_, cmd := a.Update(eventMsg{Event: ev})
+	return cmd
+}
 
 func press(a *App, keys ...string) {
 	for _, k := range keys {
 		a.Update(keyMsg(k))
 	}
 }
+
+// selected is the selected record, or nil (a mark, or nothing).
+func selected(a *App) *model.Record { return a.list.Selected().Rec }
 
 // keyMsg builds the key press for a key name as key.Matches sees it.
 func keyMsg(k string) tea.KeyPressMsg {
@@ -100,143 +151,32 @@ func keyMsg(k string) tea.KeyPressMsg {
 	return tea.KeyPressMsg{Code: r, Text: k}
 }
 
-func hdr(kv ...string) []model.Header {
-	var out []model.Header
-	for i := 0; i+1 < len(kv); i += 2 {
-		out = append(out, model.Header{Name: kv[i], Value: kv[i+1]})
+// findMsg runs every cmd of a (possibly batched) cmd that returns at once
+// and returns the first message of type T. Ticks and waits are skipped
+// by running each in a goroutine with a short deadline.
+func findMsg[T any](t *testing.T, cmd tea.Cmd) (T, bool) {
+	t.Helper()
+	var zero T
+	if cmd == nil {
+		return zero, false
 	}
-	return out
-}
-
-// sampleRecords is one of each kind of exchange the dashboard explains.
-func sampleRecords() []model.Record {
-	gw := "https://127.0.0.1:9999"
-	base := func(id uint64, ms int, op, method, path string, status int, dur time.Duration) model.Record {
-		return model.Record{
-			ID: id, Start: t0.Add(time.Duration(ms) * time.Millisecond), Duration: dur, Gateway: gw,
-			APIVersion: "2020-04-30", Operation: op, Method: method, Path: path, Status: status, Attempt: 1,
-			RequestHeaders:  hdr("Cookie", "token=e82c2e9b******"),
-			ResponseHeaders: hdr("Server", "openresty/1.13.6.2", "Content-Type", "application/json; charset=utf-8"),
+	done := make(chan tea.Msg, 1)
+	go func() { done <- cmd() }()
+	var msg tea.Msg
+	select {
+	case msg = <-done:
+	case <-time.After(6 * time.Second): // a notice's expiry is a 5 s tick
+		return zero, false
+	}
+	if m, ok := msg.(T); ok {
+		return m, true
+	}
+	if b, ok := msg.(tea.BatchMsg); ok {
+		for _, c := range b {
+			if m, ok := findMsg[T](t, c); ok {
+				return m, true
+			}
 		}
 	}
-	auth := base(1, 0, "CreateAuthCookie", "POST", "/2020-04-30/auth/cookies", 201, 3*time.Millisecond)
-	auth.RequestHeaders = hdr("Authorization", "Basic YWRt******")
-	list := base(2, 6, "ListThings", "GET", "/2020-04-30/things", 200, 4200*time.Microsecond)
-	list.BytesIn = 1834
-	list.ResponseBody = model.Body{ContentType: "application/json", Preview: `{"Data":{"Things":[{"ProductKey":"a1Light","DeviceName":"Light01","Status":"Online"}]}}`, Size: 1834, Truncated: true}
-	redir := base(3, 20, "GetThingProperties", "GET", "/2020-04-30/thing/a1Light/Light01/properties?identifiers=power", 302, 2*time.Millisecond)
-	redir.ProductKey, redir.DeviceName = "a1Light", "Light01"
-	redir.Action = model.Action{Kind: model.ActionRedirect, Detail: "to /2020-04-30/things/a1Light/Light01/properties"}
-	hop := base(4, 23, "GetThingProperties", "GET", "/2020-04-30/things/a1Light/Light01/properties?identifiers=power", 200, 5*time.Millisecond)
-	hop.ProductKey, hop.DeviceName, hop.Parent, hop.Link, hop.Attempt = "a1Light", "Light01", 3, model.LinkRedirect, 1
-	hop.ResponseBody = model.Body{Preview: `{"Data":{"Properties":{"power":1},"Timestamp":1764162421234}}`, Size: 60}
-	hop.BytesIn = 60
-	bad := base(5, 40, "GetThingProperties", "GET", "/2020-04-30/things/a1Light/Light01/properties", 400, 3*time.Millisecond)
-	bad.ProductKey, bad.DeviceName, bad.APICode, bad.APIMessage = "a1Light", "Light01", "MissingParameter", "identifiers is required"
-	bad.ResponseBody = model.Body{Preview: `{"Code":"MissingParameter","Message":"identifiers is required"}`, Size: 62}
-	unauth := base(6, 60, "GetThingProperties", "GET", "/2020-04-30/things/a1Sensor/TH01/properties?identifiers=temp", 401, 2*time.Millisecond)
-	unauth.ProductKey, unauth.DeviceName, unauth.APICode = "a1Sensor", "TH01", "Unauthorized"
-	unauth.Action = model.Action{Kind: model.ActionRenewed, Detail: "cookie expired"}
-	conns := base(7, 80, "GetThingProperties", "GET", "/2020-04-30/things/a1Sensor/TH02/properties?identifiers=temp", 421, 1*time.Millisecond)
-	conns.ProductKey, conns.DeviceName, conns.APICode, conns.APIMessage = "a1Sensor", "TH02", "TooManyConnections", "too many connections from 127.0.0.1"
-	conns.Action = model.Action{Kind: model.ActionBackoff, Delay: 250 * time.Millisecond}
-	svc := base(8, 100, "CallThingServices", "POST", "/2020-04-30/things/a1Light/Light04/services", 500, 12*time.Millisecond)
-	svc.ProductKey, svc.DeviceName, svc.APICode, svc.APIMessage = "a1Light", "Light04", "Message.FailedReply", "device replied code 9201: lamp driver fault"
-	svc.Action = model.Action{Kind: model.ActionGaveUp}
-	svc.RequestBody = model.Body{Preview: `{"Services":[{"Name":"toggle"}]}`, Size: 32}
-	maint := base(9, 120, "ListThings", "GET", "/2020-04-30/things", 503, 1*time.Millisecond)
-	maint.APICode, maint.APIMessage = "ServiceUnavailable", "maintenance"
-	maint.Action = model.Action{Kind: model.ActionBackoff, Delay: time.Second, Detail: "Retry-After: 1"}
-	netErr := base(10, 140, "GetThingProperties", "GET", "/2020-04-30/things/a1Light/Light02/properties?identifiers=power", 0, 30*time.Second)
-	netErr.ProductKey, netErr.DeviceName = "a1Light", "Light02"
-	netErr.Err = &model.TransportError{Kind: model.ErrTimeout, Text: "context deadline exceeded (Client.Timeout exceeded while awaiting headers)"}
-	netErr.ResponseHeaders = nil
-	ok := base(11, 160, "GetThingProperties", "GET", "/2020-04-30/things/a1Light/Light01/properties?identifiers=power", 200, 3*time.Millisecond)
-	ok.ProductKey, ok.DeviceName, ok.BytesIn = "a1Light", "Light01", 60
-	return []model.Record{auth, list, redir, hop, bad, unauth, conns, svc, maint, netErr, ok}
+	return zero, false
 }
-
-// manyRecords makes n successful polls with increasing IDs from id0.
-func manyRecords(id0 uint64, n int) []model.Record {
-	out := make([]model.Record, n)
-	for i := range out {
-		out[i] = model.Record{
-			ID: id0 + uint64(i), Start: t0.Add(time.Duration(i) * time.Millisecond), Duration: 4 * time.Millisecond,
-			Gateway: "https://127.0.0.1:9999", Operation: "GetThingProperties", Method: "GET",
-			Path: "/2020-04-30/things/a1Light/Light01/properties?identifiers=power", ProductKey: "a1Light",
-			DeviceName: "Light01", Status: 200, Attempt: 1, BytesIn: 60,
-		}
-		if i%10 == 7 {
-			out[i].Status, out[i].APICode = 404, "NotFound"
-		}
-	}
-	return out
-}
-
-// fakeAPI is a scriptable stand-in for the edge client.
-type fakeAPI struct {
-	mu     sync.Mutex
-	calls  []string
-	closed bool
-	things []edgeclient.Thing
-	err    error
-}
-
-func (f *fakeAPI) record(s string) {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.calls = append(f.calls, s)
-}
-
-func (f *fakeAPI) Calls() string {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	return strings.Join(f.calls, ",")
-}
-
-func (f *fakeAPI) Auth() edgeclient.AuthState {
-	return edgeclient.AuthState{Authenticated: true, User: "admin", Expires: t0.Add(time.Hour)}
-}
-
-func (f *fakeAPI) Close(context.Context) error {
-	f.mu.Lock()
-	defer f.mu.Unlock()
-	f.closed = true
-	return nil
-}
-
-func (f *fakeAPI) CreateAuthCookie(context.Context) error { f.record("auth"); return f.err }
-
-func (f *fakeAPI) ListThings(context.Context, edgeclient.ThingFilter) ([]edgeclient.Thing, error) {
-	f.record("list")
-	return f.things, f.err
-}
-
-func (f *fakeAPI) GetThingProperties(_ context.Context, pk, dn string, _ ...string) (*edgeclient.Properties, error) {
-	f.record("get " + pk + "/" + dn)
-	return &edgeclient.Properties{}, f.err
-}
-
-func (f *fakeAPI) CallThingServices(_ context.Context, pk, dn string, _ []edgeclient.ServiceCall) (*edgeclient.ServicesResult, error) {
-	f.record("service " + pk + "/" + dn)
-	return &edgeclient.ServicesResult{}, f.err
-}
-
-func (f *fakeAPI) GetTSL(_ context.Context, pk string) (*edgeclient.TSL, error) {
-	f.record("tsl " + pk)
-	return &edgeclient.TSL{Properties: []edgeclient.TSLProperty{{Identifier: "power"}}}, nil
-}
-
-func (f *fakeAPI) Raw(_ context.Context, method, path string, _ []byte) (*edgeclient.RawResponse, error) {
-	f.record("raw " + method + " " + path)
-	return &edgeclient.RawResponse{}, f.err
-}
-
-// fakeSource is a RecordSource over a channel.
-type fakeSource struct {
-	ch      chan model.Record
-	dropped uint64
-}
-
-func (s *fakeSource) C() <-chan model.Record { return s.ch }
-func (s *fakeSource) Dropped() uint64        { return s.dropped }

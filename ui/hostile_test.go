@@ -3,10 +3,8 @@ package ui
 import (
 	"bytes"
 	"context"
-	"errors"
 	"io"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -15,38 +13,19 @@ import (
 	"github.com/charmbracelet/x/exp/teatest/v2"
 
 	"edgetop/edgeclient/edgesim"
+	"edgetop/edgeclient/session"
 	"edgetop/model"
+	"edgetop/ui/plain"
 	"edgetop/ui/termtext"
+	"edgetop/ui/theme"
+	"edgetop/ui/uitest"
 )
 
-// evil is text a hostile gateway could send: colours, screen clears,
-// cursor moves, a window title (OSC), a hyperlink, 8-bit CSI, NUL, BEL,
-// backspace, carriage return, DEL, bidi overrides and broken UTF-8.
-const evil = "\x1b[31;1mHOSTILE\x1b[0m\x1b[2J\x1b[H\x1b]0;pwned\x07\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\" +
-	"\x9b6n\x00\x07\x08\rOVER\x7f\u202eesrever\u202c\xff\xfe\x1bP+q\x1b\\\u009b1m"
-
-// hostileRecord carries evil in every field that came from the network,
-// with a 10 MB body.
-func hostileRecord(id uint64) model.Record {
-	big := strings.Repeat(evil+"\n", 10<<20/(len(evil)+1))
-	return model.Record{
-		ID: id, Start: t0, Duration: time.Millisecond, Gateway: "https://gw" + evil, APIVersion: "2020-04-30" + evil,
-		Operation: "Op" + evil, Method: "GET" + evil, Path: "/2020-04-30/things/" + evil, ProductKey: "pk" + evil,
-		DeviceName: "dev" + evil, Status: 400, APICode: "Code" + evil, APIMessage: "msg" + evil,
-		RequestHeaders:  []model.Header{{Name: "X" + evil, Value: evil}},
-		ResponseHeaders: []model.Header{{Name: "Content-Type", Value: "application/json" + evil}},
-		ResponseBody:    model.Body{ContentType: evil, Preview: big, Size: int64(len(big)), Truncated: true},
-		RequestBody:     model.Body{Preview: `{"a":"` + evil + `"}`, Size: 10},
-		Action:          model.Action{Kind: model.ActionKind("x" + evil), Detail: evil},
-	}
-}
-
-func netHostile(id uint64) model.Record {
-	r := hostileRecord(id)
-	r.Status = 0
-	r.Err = &model.TransportError{Kind: model.ErrKind("k" + evil), Text: evil}
-	return r
-}
+var (
+	evil          = uitest.Evil
+	hostileRecord = uitest.HostileRecord
+	netHostile    = uitest.NetHostile
+)
 
 // assertOnlySGR fails unless every escape sequence in s is a plain SGR
 // and no other control character but '\n' is present: what our own styles
@@ -80,23 +59,25 @@ func TestHostileRecordOnScreen(t *testing.T) {
 				t.Fatal("OSC reached the frame")
 			}
 		}
-		// The filter prompt takes typed text too.
+		// The filter prompt takes typed and pasted text too.
 		press(a, "esc", "/")
 		a.Update(keyMsg("x"))
-		a.prompt.text += evil
+		a.Update(tea.PasteMsg{Content: evil})
+		assertOnlySGR(t, frame(t, a))
+		press(a, "enter") // and the filter it applies is shown in the footer
 		assertOnlySGR(t, frame(t, a))
 	}
 }
 
 func TestHostileRecordPlain(t *testing.T) {
-	cat, _ := testCatalog(t)
+	cat, _ := uitest.Catalogs(t)
 	for _, r := range []model.Record{hostileRecord(1), netHostile(2)} {
-		line := plainLine(&r, cat, NoColorTheme())
+		line := plain.Line(&r, cat, theme.NoColorTheme())
 		assertSafe(t, line, false)
 		if !strings.Contains(line, "HOSTILE") {
 			t.Errorf("text was dropped instead of sanitised: %q", line)
 		}
-		assertOnlySGR(t, plainLine(&r, cat, NewTheme(true)))
+		assertOnlySGR(t, plain.Line(&r, cat, theme.NewTheme(true)))
 	}
 }
 
@@ -106,7 +87,7 @@ func TestHostileRecordPlain(t *testing.T) {
 func TestHostileThroughProgram(t *testing.T) {
 	a := newTestApp(t)
 	tm := teatest.NewTestModel(t, harness{a}, teatest.WithInitialTermSize(120, 40))
-	tm.Send(recordsMsg{Batch: append(sampleRecords(), hostileRecord(100))})
+	tm.Send(eventMsg{Event: session.Event{Kind: session.EventRecords, Records: append(sampleRecords(), hostileRecord(100))}})
 	waitFrame(t, tm, 5*time.Second, func(f string) bool { return strings.Contains(f, "HOSTILE") })
 	tm.Type("q")
 	tm.WaitFinished(t, teatest.WithFinalTimeout(5*time.Second))
@@ -121,67 +102,57 @@ func TestHostileThroughProgram(t *testing.T) {
 	}
 }
 
-// TestHostileRunPlain runs plain mode over a channel holding hostile
-// records and checks every byte written.
+// TestHostileRunPlain runs plain mode over a session that sends hostile
+// records and hostile changes (lost, halted), and checks every byte
+// written to stdout and to stderr (the summary, the error main prints).
 func TestHostileRunPlain(t *testing.T) {
-	cat, codes := testCatalog(t)
-	src := &fakeSource{ch: make(chan model.Record, 8)}
-	src.ch <- hostileRecord(1)
-	src.ch <- netHostile(2)
-	ctx, cancel := context.WithCancel(context.Background())
-	w := &lineWriter{cond: func(s string) bool { return strings.Count(s, "\n") >= 2 }, done: cancel}
-	err := RunPlain(ctx, Deps{Observer: src, Catalog: cat, APICodes: codes, NoColor: true}, w)
-	if err != nil {
-		t.Fatal(err)
+	cat, _ := uitest.Catalogs(t)
+	s := newFakeSession()
+	s.ch <- session.Event{Kind: session.EventRecords, Records: []model.Record{hostileRecord(1), netHostile(2)}, At: t0}
+	s.ch <- session.Event{Kind: session.EventLost, Since: t0, Why: model.ErrKind(evil), Text: evil, Fix: evil}
+	s.ch <- session.Event{Kind: session.EventDemo, Text: evil}
+	s.ch <- session.Event{Kind: session.EventHalted, Text: evil, Fix: evil}
+	var out, errOut bytes.Buffer
+	err := plain.Run(context.Background(), s, plain.Options{Out: &out, Err: &errOut, Catalog: cat, NoColor: true})
+	if err == nil {
+		t.Fatal("a halted session ended without an error")
 	}
-	out := w.String()
-	if strings.Count(out, "\n") != 2 {
-		t.Fatalf("want 2 lines, got %q", out)
+	if n := strings.Count(out.String(), "\n"); n != 5 {
+		t.Fatalf("want 5 lines, got %d: %q", n, out.String())
 	}
-	assertSafe(t, out, true)
-}
-
-// lineWriter collects output and calls done once cond holds for it.
-type lineWriter struct {
-	mu   sync.Mutex
-	buf  bytes.Buffer
-	cond func(string) bool
-	done func()
-}
-
-func (w *lineWriter) Write(p []byte) (int, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.buf.Write(p)
-	if w.cond(w.buf.String()) {
-		w.done()
+	for _, b := range []string{out.String(), errOut.String(), termtext.ErrorLines("edgetop", err)} {
+		assertSafe(t, b, true)
+		if !strings.Contains(b, "HOSTILE") {
+			t.Errorf("text was dropped instead of sanitised: %q", b)
+		}
 	}
-	return len(p), nil
-}
-
-func (w *lineWriter) String() string {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.buf.String()
 }
 
 // TestHostileChrome: the header (gateway, user, transport error kind,
 // PAUSED), the footer's notice (a call's error text) and the filter
 // status never pass the gateway's sequences either.
 func TestHostileChrome(t *testing.T) {
-	a := newTestApp(t, func(d *Deps) { d.Client = &fakeAPI{}; d.Gateway = "https://gw" + evil; d.APIVersion = evil })
-	a.auth.User = "admin" + evil
-	resize(a, 200, 50)
-	feed(a, netHostile(1))
-	update(t, a, callDoneMsg{Gen: a.work.gen, Call: model.Call{Kind: model.CallAuth}, Err: errors.New("auth: " + evil)})
-	press(a, "p")
-	feed(a, hostileRecord(2))
-	a.filter.Text = evil
-	s := frame(t, a)
-	assertOnlySGR(t, s)
-	for _, want := range []string{"HOSTILE", "PAUSED +1 new"} {
-		if !strings.Contains(ansi.Strip(s), want) {
-			t.Errorf("frame lacks %q", want)
+	for _, w := range []int{80, 200} {
+		s := newFakeSession()
+		s.st.Gateway, s.st.APIVersion, s.st.Auth.User = "https://gw"+evil, evil, "admin"+evil
+		a := newTestApp(t, func(d *Deps) { d.Session = s })
+		resize(a, w, 50)
+		feed(a, netHostile(1))
+		update(t, a, clockTickMsg{Now: t0, State: s.State()})
+		send(a, session.Event{Kind: session.EventLost, Since: t0, Why: model.ErrKind(evil), Text: evil, Fix: evil})
+		send(a, session.Event{Kind: session.EventDemo, Text: "demo: " + evil})
+		press(a, "p")
+		feed(a, hostileRecord(2))
+		frame1 := frame(t, a)
+		assertOnlySGR(t, frame1)
+		press(a, "p", "k", "k") // onto the lost marker: the pane explains it
+		assertOnlySGR(t, frame(t, a))
+		send(a, session.Event{Kind: session.EventHalted, Text: evil, Fix: evil})
+		assertOnlySGR(t, frame(t, a))
+		for _, want := range []string{"HOSTILE", "PAUSED +1 new"} {
+			if !strings.Contains(ansi.Strip(frame1), want) {
+				t.Errorf("at %d: frame lacks %q", w, want)
+			}
 		}
 	}
 }
@@ -198,7 +169,10 @@ func TestHostileExitPath(t *testing.T) {
 			deps.Duration = 700 * time.Millisecond
 			var err error
 			if face == "plain" {
-				err = RunPlain(context.Background(), deps, io.Discard)
+				var errOut bytes.Buffer
+				err = plain.Run(context.Background(), deps.Session, plain.Options{Out: io.Discard, Err: &errOut,
+					Catalog: deps.Catalog, Duration: deps.Duration})
+				assertSafe(t, errOut.String(), true)
 			} else {
 				err = Run(context.Background(), deps, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithWindowSize(120, 40))
 			}

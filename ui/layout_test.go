@@ -3,6 +3,10 @@ package ui
 import (
 	"strings"
 	"testing"
+	"time"
+
+	"edgetop/ui/list"
+	"edgetop/ui/theme"
 
 	"charm.land/lipgloss/v2"
 )
@@ -54,22 +58,22 @@ func TestComputeLayout(t *testing.T) {
 // TestLayoutConstants checks the breakpoints against each other (pug's
 // init() invariant, as a test).
 func TestLayoutConstants(t *testing.T) {
-	frame := NoColorTheme().Frame.GetHorizontalFrameSize()
+	frame := theme.NoColorTheme().Frame.GetHorizontalFrameSize()
 	if sideBySideWidth < minWidth {
 		t.Error("sideBySideWidth < minWidth")
 	}
 	if lw := max(listMinWidth, sideBySideWidth*sideListShare/100); sideBySideWidth-lw < 40 {
 		t.Errorf("detail pane only %d wide at the side-by-side breakpoint", sideBySideWidth-lw)
 	}
-	if listMinWidth-frame < minRowWidth {
-		t.Errorf("list inner width %d below minRowWidth %d", listMinWidth-frame, minRowWidth)
+	if listMinWidth-frame < list.MinRowWidth {
+		t.Errorf("list inner width %d below list.MinRowWidth %d", listMinWidth-frame, list.MinRowWidth)
 	}
-	if minWidth-frame < minRowWidth {
+	if minWidth-frame < list.MinRowWidth {
 		t.Error("minWidth too narrow for a row")
 	}
 	// At the minimum height the stacked list still shows rows.
 	l := computeLayout(minWidth, minHeight, layoutState{})
-	if l.List.H-NoColorTheme().Frame.GetVerticalFrameSize()-1 < 3 {
+	if l.List.H-theme.NoColorTheme().Frame.GetVerticalFrameSize()-1 < 3 {
 		t.Errorf("stacked list at minimum size shows %d rows", l.List.H-3)
 	}
 }
@@ -90,9 +94,9 @@ func TestNoPanicAnySize(t *testing.T) {
 	resize(a, 1000, 300)
 	_ = a.View()
 	resize(a, 81, 24)
-	a.overlay = overlayHelp
+	press(a, "?")
 	_ = a.View()
-	a.overlay = overlayTable
+	press(a, "t")
 	_ = a.View()
 }
 
@@ -122,7 +126,7 @@ func TestFrameFillsScreenExactly(t *testing.T) {
 		"scrolled": func() { press(a, "g", "j") },
 	}
 	for name, setup := range states {
-		a = newTestApp(t, func(d *Deps) { d.Client = &fakeAPI{} })
+		a = newTestApp(t, func(d *Deps) { d.Session.(*fakeSession).st.Interval = 200 * time.Millisecond })
 		feed(a, sampleRecords()...)
 		resize(a, 120, 40)
 		setup()

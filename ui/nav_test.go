@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 
 	"edgetop/model"
+	"edgetop/ui/prompt"
 	"edgetop/ui/termtext"
 )
 
@@ -21,8 +22,8 @@ func TestNextPreviousErrorFromLive(t *testing.T) {
 	resize(a, 120, 40)
 	feed(a, sampleRecords()...) // the newest is a 200; the one before a transport error
 	cmd := update(t, a, keyMsg("n"))
-	if a.selected().ID != 11 || !a.list.follow {
-		t.Fatalf("n from live moved: %d follow=%v", a.selected().ID, a.list.follow)
+	if selected(a).ID != 11 || !a.list.Follow() {
+		t.Fatalf("n from live moved: %d follow=%v", selected(a).ID, a.list.Follow())
 	}
 	if a.notice.text != "no newer error" {
 		t.Fatalf("notice %q", a.notice.text)
@@ -31,22 +32,22 @@ func TestNextPreviousErrorFromLive(t *testing.T) {
 		t.Fatalf("no expiry for the notice: %v %v", m, ok)
 	}
 	press(a, "N")
-	if a.selected().ID != 10 || a.list.follow {
-		t.Fatalf("N from live: %d follow=%v", a.selected().ID, a.list.follow)
+	if selected(a).ID != 10 || a.list.Follow() {
+		t.Fatalf("N from live: %d follow=%v", selected(a).ID, a.list.Follow())
 	}
 
 	press(a, "G")
 	last := manyRecords(50, 8)[7] // a 404
 	feed(a, last)
 	press(a, "N")
-	if a.selected().ID != last.ID {
-		t.Fatalf("N from live with an error newest: %d", a.selected().ID)
+	if selected(a).ID != last.ID {
+		t.Fatalf("N from live with an error newest: %d", selected(a).ID)
 	}
 
 	press(a, "g")
 	update(t, a, keyMsg("N"))
-	if a.selected().ID != 1 || a.notice.text != "no older error" {
-		t.Fatalf("N at the oldest: %d %q", a.selected().ID, a.notice.text)
+	if selected(a).ID != 1 || a.notice.text != "no older error" {
+		t.Fatalf("N at the oldest: %d %q", selected(a).ID, a.notice.text)
 	}
 }
 
@@ -57,8 +58,8 @@ func TestNextErrorFromPane(t *testing.T) {
 	resize(a, 120, 40)
 	feed(a, sampleRecords()...)
 	press(a, "g", "tab", "n")
-	if a.focus != focusDetail || a.selected().Status != 400 {
-		t.Fatalf("focus %v selected %d", a.focus, a.selected().Status)
+	if a.focus != focusDetail || selected(a).Status != 400 {
+		t.Fatalf("focus %v selected %d", a.focus, selected(a).Status)
 	}
 	if !strings.Contains(frame(t, a), "400 Bad Request") {
 		t.Fatal("the pane does not explain the 400")
@@ -78,7 +79,7 @@ func TestNextErrorNoRows(t *testing.T) {
 // TestFooterKeepsNoticeAt80: at 80 columns the footer's notice and pace
 // stay visible; the key help gives up whole items instead.
 func TestFooterKeepsNoticeAt80(t *testing.T) {
-	a := newTestApp(t, func(d *Deps) { d.Client = &fakeAPI{} })
+	a := newTestApp(t, func(d *Deps) { d.Session.(*fakeSession).st.Interval = 200 * time.Millisecond })
 	resize(a, 80, 24)
 	feed(a, sampleRecords()...)
 	press(a, "n")
@@ -99,17 +100,17 @@ func TestPaneFocusStopsFollowing(t *testing.T) {
 	feed(a, sampleRecords()...)
 	press(a, "tab", "j", "j")
 	feed(a, manyRecords(100, 5)...)
-	if a.selected().ID != 11 || a.detail.top != 2 {
-		t.Fatalf("selected %d, pane top %d", a.selected().ID, a.detail.top)
+	if selected(a).ID != 11 || a.detail.Top() != 2 {
+		t.Fatalf("selected %d, pane top %d", selected(a).ID, a.detail.Top())
 	}
 	_ = frame(t, a)
-	if a.detail.top != 2 {
-		t.Fatalf("pane scroll lost on redraw: %d", a.detail.top)
+	if a.detail.Top() != 2 {
+		t.Fatalf("pane scroll lost on redraw: %d", a.detail.Top())
 	}
 	press(a, "tab", "G")
 	feed(a, manyRecords(200, 1)...)
-	if a.selected().ID != 200 {
-		t.Fatalf("G did not resume following: %d", a.selected().ID)
+	if selected(a).ID != 200 {
+		t.Fatalf("G did not resume following: %d", selected(a).ID)
 	}
 }
 
@@ -120,17 +121,18 @@ func TestPasteIntoFilterPrompt(t *testing.T) {
 	resize(a, 120, 40)
 	feed(a, sampleRecords()...)
 	update(t, a, tea.PasteMsg{Content: "Light"})
-	if a.prompt.on || a.filter.Text != "" {
+	if a.modals.Top() != nil || a.filter.Text != "" {
 		t.Fatal("paste outside the prompt did something")
 	}
 	press(a, "/")
+	p := a.modals.Top().(*prompt.Prompt)
 	update(t, a, tea.PasteMsg{Content: "Light\x1b[31m04\n"})
-	if a.prompt.text != "Light04" {
-		t.Fatalf("prompt %q", a.prompt.text)
+	if p.Text() != "Light04" {
+		t.Fatalf("prompt %q", p.Text())
 	}
 	update(t, a, tea.PasteMsg{Content: strings.Repeat("é", 300)})
-	if len(a.prompt.text) > promptMaxBytes || !utf8.ValidString(a.prompt.text) {
-		t.Fatalf("prompt not bounded: %d bytes", len(a.prompt.text))
+	if len(p.Text()) > prompt.MaxBytes || !utf8.ValidString(p.Text()) {
+		t.Fatalf("prompt not bounded: %d bytes", len(p.Text()))
 	}
 }
 
@@ -141,8 +143,8 @@ func TestTableOpensAtSelectedCode(t *testing.T) {
 	resize(a, 80, 24)
 	feed(a, sampleRecords()...)
 	press(a, "g", "n", "n") // 400, 401
-	if a.selected().Status != 401 {
-		t.Fatalf("selected %d", a.selected().Status)
+	if selected(a).Status != 401 {
+		t.Fatalf("selected %d", selected(a).Status)
 	}
 	press(a, "t")
 	body := strings.Split(ansi.Strip(frame(t, a)), "\n")[a.lay.Body.Y+1]
@@ -152,7 +154,7 @@ func TestTableOpensAtSelectedCode(t *testing.T) {
 	// Near the end the table is scrolled as far as it goes: the code shows.
 	press(a, "esc", "n")
 	press(a, "t")
-	if a.selected().Status != 421 || !strings.Contains(frame(t, a), "421 Too Many Connections") {
+	if selected(a).Status != 421 || !strings.Contains(frame(t, a), "421 Too Many Connections") {
 		t.Fatal("421 not in view")
 	}
 	press(a, "esc", "v", "enter")
@@ -192,15 +194,15 @@ func TestOverlaySwitch(t *testing.T) {
 	a := newTestApp(t)
 	resize(a, 120, 40)
 	press(a, "?", "t")
-	if a.overlay != overlayTable {
-		t.Fatalf("t in help: overlay %d", a.overlay)
+	if got := overlayTitle(a); !strings.Contains(got, "status codes") {
+		t.Fatalf("t in help: overlay %q", got)
 	}
 	press(a, "?")
-	if a.overlay != overlayHelp {
-		t.Fatalf("? in table: overlay %d", a.overlay)
+	if got := overlayTitle(a); got != "help" {
+		t.Fatalf("? in table: overlay %q", got)
 	}
 	press(a, "?")
-	if a.overlay != overlayNone {
+	if got := overlayTitle(a); got != "" {
 		t.Fatal("? did not close the help")
 	}
 }
@@ -216,7 +218,7 @@ func TestUnusableSuccessIsAFailure(t *testing.T) {
 	recs[2].Err = &model.TransportError{Kind: model.ErrMalformed, Text: "malformed response body: unexpected end of JSON input"}
 	feed(a, recs...)
 	press(a, "N")
-	if r := a.selected(); r == nil || r.ID != 3 {
+	if r := selected(a); r == nil || r.ID != 3 {
 		t.Fatalf("N did not stop on the unusable 200: %+v", r)
 	}
 	frame := ansi.Strip(a.View().Content)
@@ -241,6 +243,14 @@ func lineWith(frame, s string) string {
 		if strings.Contains(l, s) {
 			return l
 		}
+	}
+	return ""
+}
+
+// overlayTitle is the title of the dialog over the body, or "".
+func overlayTitle(a *App) string {
+	if m := a.modals.Top(); m != nil && a.modals.Covers() {
+		return m.Title()
 	}
 	return ""
 }

@@ -4,58 +4,52 @@ import (
 	"context"
 	"errors"
 	"os"
-	"time"
 
 	tea "charm.land/bubbletea/v2"
+
+	"edgetop/ui/theme"
 )
 
-// ObserverBuffer is the size to give the client's ChanObserver: about
-// 0.4 s of records at 20,000 records/s, so that a GC pause or a slow frame
-// does not drop records (the drain takes up to drainMax per batch).
-const ObserverBuffer = 8192
-
-// DemoCookieMaxAge is the simulated gateway's cookie lifetime in the demo:
-// short, so the header's cookie clock and the renewal are seen within a
-// minute.
-const DemoCookieMaxAge = 45 * time.Second
-
-// ProgramOptions are the tea.ProgramOptions the dashboard wants for deps: a
-// 30 fps cap (a log needs no more; Bubble Tea calls View after every
-// message). Alt screen, mouse mode and the window title are set on the
-// View. The caller adds tea.WithContext.
-func ProgramOptions(deps Deps) []tea.ProgramOption {
-	_ = deps // nothing depends on it yet; kept so main need not change
+// ProgramOptions are the tea.ProgramOptions the dashboard wants: a 30 fps
+// cap (a log needs no more; Bubble Tea calls View after every message).
+// Alt screen and mouse mode are set on the View. Run adds tea.WithContext.
+func ProgramOptions() []tea.ProgramOption {
 	return []tea.ProgramOption{tea.WithFPS(fps)}
 }
 
-// fps caps the frame rate.
-const fps = 30
-
-// Run runs the dashboard (NO_COLOR honoured whatever deps.NoColor says) until the user quits, ctx ends or deps.Duration
-// passes. Whatever way the program ends, a panic included (Bubble Tea
-// restores the terminal and returns tea.ErrProgramPanic), the client is
-// closed afterwards so the auth cookie is deleted; Close is idempotent, so
-// the normal quit path having closed it already is fine. opts are added
-// after ProgramOptions.
+// Run starts the session, runs the dashboard (NO_COLOR honoured whatever
+// deps.NoColor says) until the user quits, ctx ends or deps.Duration
+// passes, and stops the session. However the program ends, a panic
+// included (Bubble Tea restores the terminal and returns
+// tea.ErrProgramPanic), the session is stopped afterwards so the cookie is
+// deleted; stopping twice is a no-op. It returns the error of deleting the
+// cookie and, when the session halted, why (the screen is gone: this is
+// where the operator reads it). opts are added after ProgramOptions.
 func Run(ctx context.Context, deps Deps, opts ...tea.ProgramOption) error {
-	deps.NoColor = deps.NoColor || NoColorRequested(os.Getenv)
+	deps.NoColor = deps.NoColor || theme.NoColorRequested(os.Getenv)
 	app := New(deps)
-	all := append(ProgramOptions(deps), tea.WithContext(ctx))
+	if deps.Session != nil {
+		deps.Session.Start()
+	}
+	all := append(ProgramOptions(), tea.WithContext(ctx))
 	p := tea.NewProgram(app, append(all, opts...)...)
 	_, err := p.Run()
-	cctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
-	defer cancel()
-	// The quit's cleanup may have closed the clients already (closing
-	// again is a no-op): its error is kept on the App.
-	err = errors.Join(err, app.closeErr, app.deps.closeClients(cctx))
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil && !errors.Is(err, tea.ErrProgramPanic) {
-		// Cancelled from outside (signal, --duration in main): not a failure.
-		err = nil
+		err = nil // cancelled from outside (a signal): not a failure
 	}
-	if app.work.halted != "" {
-		// The screen is gone: say once more why the workload stopped (the
-		// fingerprint to pin, the credentials to fix), and fail.
-		err = errors.Join(err, errors.New(app.work.halted))
+	if deps.Session != nil {
+		// The loop is gone: read the session's last events so that it can
+		// finish, then stop it (a no-op after a quit that stopped it).
+		go func() {
+			for range deps.Session.Events() { //nolint:revive // drained on purpose
+			}
+		}()
+		sctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
+		defer cancel()
+		err = errors.Join(err, deps.Session.Stop(sctx))
+	}
+	if app.halted != "" {
+		err = errors.Join(err, errors.New(app.halted))
 	}
 	return err
 }

@@ -1,33 +1,25 @@
 package ui
 
 import (
-	"slices"
-	"strconv"
-
 	tea "charm.land/bubbletea/v2"
 
+	"edgetop/edgeclient/session"
 	"edgetop/model"
-	"edgetop/ui/termtext"
+	"edgetop/ui/header"
+	"edgetop/ui/list"
+	"edgetop/ui/theme"
 )
 
-// pauseState freezes the display while the client keeps running.
+// pauseState freezes the display while the session keeps running.
 type pauseState struct {
 	on bool
 	// seq is the log's Total() when the pause began: records appended
 	// after it are not shown.
 	seq uint64
-	// newN and errN count records (errors) that came in since the pause;
-	// hidden counts those that match the current filter, so the list shows
-	// View.Len()-hidden rows.
-	newN, errN, hidden int
+	// newN and errN count records (errors) that came in since the pause.
+	newN, errN int
 	// strip is the stats strip as it was when the pause began.
 	strip string
-}
-
-// prompt is the filter prompt in the footer.
-type prompt struct {
-	on   bool
-	text string
 }
 
 // notice is a transient status-bar message (STYLE.md §10).
@@ -45,7 +37,7 @@ const (
 	noticeError
 )
 
-func (n notice) style(t *Theme) styleRenderer {
+func (n notice) style(t *theme.Theme) interface{ Render(...string) string } {
 	switch n.level {
 	case noticeWarn:
 		return t.Warn
@@ -55,83 +47,134 @@ func (n notice) style(t *Theme) styleRenderer {
 	return t.Accent
 }
 
-// setNotice shows a notice (sanitised: error texts come from the network)
-// and returns the cmd that clears it after noticeTTL.
+// setNotice shows a notice (sanitised when drawn: texts come from the
+// network) and returns the cmd that clears it after noticeTTL.
 func (a *App) setNotice(level noticeLevel, text string) tea.Cmd {
 	a.setStickyNotice(level, text)
-	return noticeCmd(a.noticeSeq, noticeTTL)
+	return noticeCmd(a.noticeN, noticeTTL)
 }
 
 // setStickyNotice shows a notice that stays until another replaces it:
-// for a state the operator must act on (the workload has stopped).
-func (a *App) setStickyNotice(level noticeLevel, text string) tea.Cmd {
-	a.noticeSeq++
-	a.notice = notice{id: a.noticeSeq, text: termtext.Sanitize(text), level: level}
-	return nil
+// for a state the operator must act on (the session has stopped).
+func (a *App) setStickyNotice(level noticeLevel, text string) {
+	a.noticeN++
+	a.notice = notice{id: a.noticeN, text: text, level: level}
 }
 
-// visibleLen is the number of list rows shown: the view's, less what came
-// in during a pause.
+// visibleLen is the number of records the list shows: the view's, less
+// what came in during a pause.
 func (a *App) visibleLen() int {
-	return max(a.view.Len()-a.pause.hidden, 0)
+	if a.pause.on {
+		return a.view.Rank(a.pause.seq)
+	}
+	return a.view.Len()
 }
 
-// selected is the record under the cursor, or nil.
-func (a *App) selected() *model.Record {
-	n := a.visibleLen()
-	if n == 0 || a.list.cursor >= n {
+// visibleMarks are the marker rows the list shows: those still beside a
+// record held, and not newer than a pause.
+func (a *App) visibleMarks() []list.Mark {
+	oldest := a.log.OldestSeq()
+	out := a.marks[:0:0]
+	for _, m := range a.marks {
+		if m.Seq >= oldest && (!a.pause.on || m.Seq <= a.pause.seq) {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// handleEvent takes one event of the session.
+func (a *App) handleEvent(ev session.Event) tea.Cmd {
+	var cmd tea.Cmd
+	switch ev.Kind {
+	case session.EventRecords:
+		a.ingest(ev)
+	case session.EventUp:
+		a.setLink(session.LinkUp, ev)
+	case session.EventLost:
+		a.setLink(session.LinkLost, ev)
+		a.addMark(list.MarkLost, ev, ev.Line(), ev.Fix+" edgetop tries one call at a time, with backoff, "+
+			"until the gateway answers.")
+	case session.EventBack:
+		a.setLink(session.LinkUp, ev)
+		a.addMark(list.MarkBack, ev, ev.Line(), "The gateway answers again.")
+	case session.EventHalted:
+		a.setLink(session.LinkHalted, ev)
+		a.halted = ev.Text + "; " + ev.Fix
+		a.setStickyNotice(noticeError, a.halted)
+	case session.EventPace:
+		a.st.Interval = ev.After
+		cmd = a.setNotice(noticeInfo, ev.Line())
+	case session.EventDemo:
+		cmd = a.setNotice(noticeInfo, ev.Text)
+	case session.EventWatchClosed:
+		if ev.After == 0 && ev.Text != "the stream ended" {
+			cmd = a.setNotice(noticeWarn, "watch: "+ev.Text)
+		}
+	case session.EventEnded:
+		return nil // the stream closes next
+	}
+	return tea.Batch(cmd, a.nextEvent())
+}
+
+// nextEvent waits for the session's next event.
+func (a *App) nextEvent() tea.Cmd {
+	if a.deps.Session == nil {
 		return nil
 	}
-	return a.view.At(a.list.cursor)
+	return waitEventCmd(a.deps.Session.Events())
 }
 
-func (a *App) explainer() explainer {
-	return explainer{cat: a.deps.Catalog, codes: a.deps.APICodes}
+// setLink takes the link's state from an event (the clock's snapshots
+// carry the rest).
+func (a *App) setLink(l session.Link, ev session.Event) {
+	a.st.Link, a.st.Since, a.st.Why, a.st.Text, a.st.Fix = l, ev.At, ev.Why, ev.Text, ev.Fix
+	if l == session.LinkLost {
+		a.st.Since = ev.Since
+	}
 }
 
-// ingest appends a batch to the log and the stats in one step and keeps the
-// selection (and the pause's counts) right.
-func (a *App) ingest(m recordsMsg) {
-	if len(m.Batch) == 0 {
+// addMark adds a marker row before the next record.
+func (a *App) addMark(k list.MarkKind, ev session.Event, text, detail string) {
+	a.markID++
+	a.marks = append(a.marks, list.Mark{ID: a.markID, Seq: a.log.Total(), At: ev.At, Kind: k, Text: text, Detail: detail})
+	if len(a.marks) > maxMarks {
+		a.marks = a.marks[len(a.marks)-maxMarks:]
+	}
+	a.rowsChanged = true
+}
+
+// ingest appends a batch to the log and the stats in one step.
+func (a *App) ingest(ev session.Event) {
+	if len(ev.Records) == 0 {
 		return
 	}
-	a.dropped = m.Dropped
-	if !m.Now.IsZero() {
-		a.now = m.Now // rates and sparklines end at the newest batch
-	}
-	// Chronological by start within a batch: a call's 401 is reported after
-	// the renewal it caused, yet it started first (so it is listed first).
-	slices.SortStableFunc(m.Batch, func(x, y model.Record) int { return x.Start.Compare(y.Start) })
-	a.log.Append(m.Batch...)
-	a.stats.Add(m.Batch...)
-	last := &m.Batch[len(m.Batch)-1]
-	a.conn.seen = true
-	a.conn.lastErr = last.Status == 0 && last.Err != nil && last.Err.Kind != model.ErrCanceled
-	if last.Err != nil {
-		a.conn.lastKind = last.Err.Kind
-	}
+	a.st.Dropped = max(a.st.Dropped, ev.Dropped)
+	a.now = ev.At // rates and sparklines end at the newest batch
+	a.log.Append(ev.Records...)
+	a.stats.Add(ev.Records...)
 	if a.pause.on {
-		for i := range m.Batch {
+		for i := range ev.Records {
 			a.pause.newN++
-			if m.Batch[i].Class().IsError() {
+			if ev.Records[i].Class().IsError() {
 				a.pause.errN++
-			}
-			if a.filter.Match(&m.Batch[i]) {
-				a.pause.hidden++
 			}
 		}
 	}
-	a.list.reselect(a.view, a.visibleLen())
-	a.syncSelection()
+	a.rowsChanged = true
 }
 
-// syncSelection remembers the selected record's ID.
-func (a *App) syncSelection() {
-	if r := a.selected(); r != nil {
-		a.list.selID = r.ID
-	} else {
-		a.list.selID = 0
+// handleClock refreshes the clock and the session's snapshot (all but the
+// link, which comes from the events in order), and re-arms the clock.
+func (a *App) handleClock(m clockTickMsg) tea.Cmd {
+	a.now = m.Now
+	if a.deps.Session != nil {
+		st := m.State
+		st.Link, st.Since, st.Why, st.Text, st.Fix = a.st.Link, a.st.Since, a.st.Why, a.st.Text, a.st.Fix
+		st.Dropped = max(st.Dropped, a.st.Dropped)
+		a.st = st
 	}
+	return clockCmd(a.deps.Now, a.deps.Session)
 }
 
 // setPaused starts or ends a pause.
@@ -140,16 +183,13 @@ func (a *App) setPaused(on bool) {
 		return
 	}
 	if on {
-		a.pause = pauseState{on: true, seq: a.log.Total(), strip: a.statsLine()}
+		a.pause = pauseState{on: true, seq: a.log.Total(), strip: header.Stats(a.theme, a.width, a.stats, a.now)}
 		a.keys.Global.Pause.SetHelp("p", "resume")
-		a.helpCache.text = "" // the footer's cached key help names the old label
-		return
+	} else {
+		a.pause = pauseState{}
+		a.keys.Global.Pause.SetHelp("p", "pause")
 	}
-	a.pause = pauseState{}
-	a.keys.Global.Pause.SetHelp("p", "pause")
-	a.helpCache.text = ""
-	a.list.reselect(a.view, a.visibleLen())
-	a.syncSelection()
+	a.rowsChanged = true
 }
 
 // setFilter switches the list to a new filter, keeping the selected
@@ -158,34 +198,5 @@ func (a *App) setFilter(f model.Filter) {
 	a.filter = f
 	a.view = a.log.View(f)
 	a.keys.Global.ClearFilter.SetEnabled(!f.IsZero())
-	a.helpCache.text = "" // the footer's key help shows or hides "esc clear"
-	if a.pause.on {
-		a.pause.hidden = a.countSincePause(f)
-	}
-	a.list.reselect(a.view, a.visibleLen())
-	a.syncSelection()
+	a.rowsChanged = true
 }
-
-// countSincePause counts the held records appended since the pause that
-// match f.
-func (a *App) countSincePause(f model.Filter) int {
-	n := 0
-	since := int(min(a.log.Total()-a.pause.seq, uint64(a.log.Len())))
-	for i := a.log.Len() - since; i < a.log.Len(); i++ {
-		if f.Match(a.log.At(i)) {
-			n++
-		}
-	}
-	return n
-}
-
-// handleClock refreshes the clock, the auth state and the drop count, and
-// re-arms the clock.
-func (a *App) handleClock(m clockTickMsg) tea.Cmd {
-	a.now = m.Now
-	a.auth = m.Auth
-	a.dropped = max(a.dropped, m.Dropped)
-	return clockCmd(a.deps.Now, a.deps.Client, a.deps.Observer)
-}
-
-func itoa(n int) string { return strconv.Itoa(n) }

@@ -670,3 +670,24 @@ func (e *Engine) closeClients(ctx context.Context) error {
 	}
 	return errors.Join(errs...)
 }
+
+// Runner is what a face drives: *Engine has it, tests may fake it.
+type Runner interface {
+	Start()
+	Events() <-chan Event
+	State() State
+	Pace(dir int)
+	Stop(ctx context.Context) error
+}
+
+var _ Runner = (*Engine)(nil)
+
+// ObserverBuffer is the size to give the client's ChanObserver: about
+// 0.4 s of records at 20,000 records/s, so that a GC pause or a slow frame
+// does not drop records (a batch takes up to drainMax).
+const ObserverBuffer = 8192
+
+// DemoCookieMaxAge is the simulated gateway's cookie lifetime in the demo:
+// short, so the header's cookie clock and the renewal are seen within a
+// minute.
+const DemoCookieMaxAge = 45 * time.Second

@@ -1,8 +1,14 @@
-package ui
+// Package theme is every style edgetop draws with: semantic colour tokens
+// for a light or a dark background, built into one Theme per background
+// (and one without colour for NO_COLOR), plus the glyph of each status
+// class so that the screen reads without colour. Nothing outside this
+// package builds a style (STYLE.md §7; a test in ui checks).
+package theme
 
 import (
 	"image/color"
 
+	"charm.land/bubbles/v2/help"
 	"charm.land/lipgloss/v2"
 
 	"edgetop/model"
@@ -81,6 +87,9 @@ type Theme struct {
 	PaneBorder lipgloss.Border
 	// Frame is a style whose border gives the panes' frame sizes.
 	Frame lipgloss.Style
+	// MarkLost and MarkBack are the list's marker rows for an outage and
+	// its end.
+	MarkLost, MarkBack lipgloss.Style
 }
 
 // NewTheme builds the colour theme for a light or dark background.
@@ -121,6 +130,7 @@ func finishTheme(t *Theme) {
 	for i := range t.Class {
 		t.ClassTitle[i] = t.Class[i].Bold(true)
 	}
+	t.MarkLost, t.MarkBack = t.Err.Reverse(true), t.Class[model.Class2xx].Bold(true)
 }
 
 // NoColorTheme is the theme for NO_COLOR: no colour at all; emphasis and
@@ -139,6 +149,23 @@ func NoColorTheme() *Theme {
 	t.Key, t.Desc, t.Label = plain.Bold(true), plain, plain.Bold(true)
 	finishTheme(t)
 	return t
+}
+
+// Help styles the bubbles help view from the theme.
+func (t *Theme) Help() help.Styles {
+	return help.Styles{
+		Ellipsis: t.Desc, ShortKey: t.Key, ShortDesc: t.Desc, ShortSeparator: t.Muted,
+		FullKey: t.Key, FullDesc: t.Desc, FullSeparator: t.Muted,
+	}
+}
+
+// For picks the theme for a face: no colour when asked (NO_COLOR, or not
+// a terminal), else the one for the background.
+func For(noColor, dark bool) *Theme {
+	if noColor {
+		return NoColorTheme()
+	}
+	return NewTheme(dark)
 }
 
 // NoColorRequested reports whether the NO_COLOR convention asks for no

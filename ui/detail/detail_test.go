@@ -1,16 +1,18 @@
-package ui
+package detail
 
 import (
 	"strings"
 	"testing"
 
 	"edgetop/model"
+	"edgetop/ui/theme"
+	"edgetop/ui/uitest"
 )
 
 func explainText(t *testing.T, r *model.Record) string {
 	t.Helper()
-	cat, codes := testCatalog(t)
-	return strings.Join(explainer{cat: cat, codes: codes}.lines(r, NoColorTheme(), 200), "\n")
+	cat, codes := uitest.Catalogs(t)
+	return strings.Join(explainer{cat: cat, codes: codes}.lines(r, theme.NoColorTheme(), 200), "\n")
 }
 
 func TestExplainLoginRefusedIsAboutCredentials(t *testing.T) {

@@ -1,4 +1,4 @@
-package ui
+package explain
 
 import (
 	"errors"
@@ -6,11 +6,14 @@ import (
 	"testing"
 
 	"github.com/charmbracelet/x/ansi"
+
+	"edgetop/ui/theme"
+	"edgetop/ui/uitest"
 )
 
 func TestRenderCodesPlainHasEveryCodeAndNoEscapes(t *testing.T) {
-	cat, codes := testCatalog(t)
-	out := RenderCodes(cat, codes, PrintOptions{Theme: NoColorTheme()})
+	cat, codes := uitest.Catalogs(t)
+	out := Codes(cat, codes, Options{Theme: theme.NoColorTheme()})
 	if strings.Contains(out, "\x1b") {
 		t.Fatalf("plain output has an escape sequence:\n%q", out)
 	}
@@ -47,8 +50,8 @@ func TestRenderCodesPlainHasEveryCodeAndNoEscapes(t *testing.T) {
 }
 
 func TestRenderCodesTerminalColoursByClassWithGlyphs(t *testing.T) {
-	cat, codes := testCatalog(t)
-	out := RenderCodes(cat, codes, PrintOptions{Theme: NewTheme(true), Glyphs: true, Width: 80})
+	cat, codes := uitest.Catalogs(t)
+	out := Codes(cat, codes, Options{Theme: theme.NewTheme(true), Glyphs: true, Width: 80})
 	if !strings.Contains(out, "\x1b[") {
 		t.Fatal("terminal output has no colour")
 	}
@@ -65,9 +68,9 @@ func TestRenderCodesTerminalColoursByClassWithGlyphs(t *testing.T) {
 	}
 }
 
-func TestRenderExplain(t *testing.T) {
-	cat, codes := testCatalog(t)
-	o := PrintOptions{Theme: NoColorTheme()}
+func TestCode(t *testing.T) {
+	cat, codes := uitest.Catalogs(t)
+	o := Options{Theme: theme.NoColorTheme()}
 	tests := []struct {
 		arg  string
 		want []string
@@ -80,7 +83,7 @@ func TestRenderExplain(t *testing.T) {
 		{"0", []string{"No response"}},
 	}
 	for _, tt := range tests {
-		out, err := RenderExplain(cat, codes, tt.arg, o)
+		out, err := Code(cat, codes, tt.arg, o)
 		if err != nil {
 			t.Errorf("%s: %v", tt.arg, err)
 			continue
@@ -94,9 +97,9 @@ func TestRenderExplain(t *testing.T) {
 }
 
 func TestRenderExplainUnknownIsOneLineError(t *testing.T) {
-	cat, codes := testCatalog(t)
+	cat, codes := uitest.Catalogs(t)
 	for _, arg := range []string{"999", "42", "nope", "", "-1"} {
-		_, err := RenderExplain(cat, codes, arg, PrintOptions{Theme: NoColorTheme()})
+		_, err := Code(cat, codes, arg, Options{Theme: theme.NoColorTheme()})
 		if !errors.Is(err, ErrUnknownCode) {
 			t.Errorf("explain %q: err = %v, want ErrUnknownCode", arg, err)
 		}

@@ -1,4 +1,10 @@
-package ui
+// Package detail is the dashboard's side pane: for the selected row, the
+// status code with the table's full description, the API's own Code and
+// Message with their meaning, what the client did, what the operator can
+// do, and the exchange itself (masked headers, pretty-printed bodies); for
+// a marker row, the outage it marks. Its lines are built once per row,
+// width and theme, then only sliced while scrolling.
+package detail
 
 import (
 	"bytes"
@@ -8,60 +14,128 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
 	"edgetop/model"
+	"edgetop/ui/explain"
+	"edgetop/ui/keys"
+	"edgetop/ui/list"
 	"edgetop/ui/termtext"
+	"edgetop/ui/theme"
 )
 
-// detailPane explains the selected record. Its lines are built once per
-// (record, width, theme) and then only sliced while scrolling.
-type detailPane struct {
+// Limits of what the pane formats.
+const (
+	// maxBodyLines caps a pretty-printed body in the pane.
+	maxBodyLines = 200
+	// maxBodyBytes caps the body text the pane formats.
+	maxBodyBytes = 64 << 10
+)
+
+// Pane is the detail pane's state. Build it with New.
+type Pane struct {
+	t       *theme.Theme
+	x       explainer
 	w, h    int
 	top     int
 	focused bool
-	id      uint64        // record the lines were built for
-	rec     *model.Record // and where it was (IDs alone may repeat; the log's buffer may move)
-	built   bool
-	lines   []string
+	// built is what lines were built for: they are rebuilt when the row,
+	// the record's place in memory, the width or the theme changes.
+	built builtFor
+	lines []string
 }
 
-func (d *detailPane) setSize(w, h int) {
-	if w != d.w {
-		d.invalidate()
-	}
+// builtFor is the key of the pane's lines.
+type builtFor struct {
+	ok   bool
+	rec  *model.Record
+	id   uint64
+	mark uint64
+	w    int
+	t    *theme.Theme
+}
+
+// New returns a pane that explains rows with the status table and the
+// API's error Codes.
+func New(t *theme.Theme, cat *model.Catalog, codes *model.APICodes) *Pane {
+	return &Pane{t: t, x: explainer{cat: cat, codes: codes}}
+}
+
+// SetSize sets the inner size.
+func (d *Pane) SetSize(w, h int) {
 	d.w, d.h = max(w, 0), max(h, 0)
 	d.scroll(0)
 }
 
-func (d *detailPane) invalidate() { d.built = false }
+// SetTheme changes the styles (the lines rebuild themselves).
+func (d *Pane) SetTheme(t *theme.Theme) { d.t = t }
 
-// scroll moves the view by delta lines, within the content.
-func (d *detailPane) scroll(delta int) {
-	d.top = max(0, min(d.top+delta, len(d.lines)-d.h))
-}
+// SetFocused says whether the pane has the keys.
+func (d *Pane) SetFocused(f bool) { d.focused = f }
 
-// show makes the pane explain r (nil: nothing selected).
-func (d *detailPane) show(r *model.Record, t *Theme, x explainer) {
-	var id uint64
-	if r != nil {
-		id = r.ID
+// Show makes the pane explain r (an empty row: nothing selected). The
+// scroll position resets when the row changes; a record that only moved in
+// memory (the log's buffer grew) is rebuilt in place.
+func (d *Pane) Show(r list.Row) {
+	k := builtFor{ok: true, rec: r.Rec, w: d.w, t: d.t}
+	if r.Rec != nil {
+		k.id = r.Rec.ID
 	}
-	if d.built && id == d.id && r == d.rec && (r == nil || r.ID != 0) {
+	if r.Mark != nil {
+		k.mark = r.Mark.ID
+	}
+	if k == d.built {
 		return
 	}
-	// A new pointer alone may be the same record moved (the log's buffer
-	// grew): rebuild, but keep the scroll position.
-	if id != d.id {
+	if k.id != d.built.id || k.mark != d.built.mark {
 		d.top = 0
 	}
-	d.id, d.rec, d.built = id, r, true
-	d.lines = x.lines(r, t, d.w)
+	d.built = k
+	if r.Mark != nil {
+		d.lines = d.x.markLines(r.Mark, d.t, d.w)
+	} else {
+		d.lines = d.x.lines(r.Rec, d.t, d.w)
+	}
 	d.scroll(0)
 }
 
-// visible returns exactly h lines of width w.
-func (d *detailPane) visible() []string {
+// HandleKey scrolls for the pane's navigation keys; it reports whether the
+// key was one.
+func (d *Pane) HandleKey(msg tea.KeyPressMsg, k keys.Nav) bool {
+	page := max(d.h-1, 1)
+	switch {
+	case key.Matches(msg, k.Up):
+		d.scroll(-1)
+	case key.Matches(msg, k.Down):
+		d.scroll(1)
+	case key.Matches(msg, k.PageUp):
+		d.scroll(-page)
+	case key.Matches(msg, k.PageDown):
+		d.scroll(page)
+	case key.Matches(msg, k.Top):
+		d.scroll(-len(d.lines))
+	case key.Matches(msg, k.Bottom):
+		d.scroll(len(d.lines))
+	default:
+		return false
+	}
+	return true
+}
+
+// Top is the first line shown (the scroll position).
+func (d *Pane) Top() int { return d.top }
+
+// Scroll moves the view by delta lines (the mouse wheel).
+func (d *Pane) Scroll(delta int) { d.scroll(delta) }
+
+func (d *Pane) scroll(delta int) {
+	d.top = max(0, min(d.top+delta, len(d.lines)-d.h))
+}
+
+// View is exactly h lines of width w.
+func (d *Pane) View() []string {
 	out := make([]string, 0, d.h)
 	for i := d.top; i < d.top+d.h; i++ {
 		if i < len(d.lines) {
@@ -73,6 +147,23 @@ func (d *detailPane) visible() []string {
 	return out
 }
 
+// Title is the pane's title for r: its code and message.
+func (d *Pane) Title(r list.Row) string {
+	switch {
+	case r.Mark != nil && r.Mark.Kind == list.MarkLost:
+		return "gateway lost"
+	case r.Mark != nil:
+		return "gateway back"
+	case r.Rec == nil:
+		return "detail"
+	}
+	e := d.x.cat.Lookup(r.Rec.Status)
+	if r.Rec.Status == 0 {
+		return e.Message
+	}
+	return strconv.Itoa(e.Code) + " " + e.Message
+}
+
 // explainer builds the pane's text from the tables.
 type explainer struct {
 	cat   *model.Catalog
@@ -80,7 +171,7 @@ type explainer struct {
 }
 
 // lines is the explanation of r in w columns, every line padded to w.
-func (x explainer) lines(r *model.Record, t *Theme, w int) []string {
+func (x explainer) lines(r *model.Record, t *theme.Theme, w int) []string {
 	if w <= 0 {
 		return nil
 	}
@@ -92,10 +183,10 @@ func (x explainer) lines(r *model.Record, t *Theme, w int) []string {
 	}
 	e := x.cat.Lookup(r.Status)
 	cl := r.Class()
-	head := fmt.Sprintf("%s %d %s", ClassGlyph(cl), e.Code, e.Message)
+	head := fmt.Sprintf("%s %d %s", theme.ClassGlyph(cl), e.Code, e.Message)
 	switch {
 	case r.Status == 0:
-		head = ClassGlyph(cl) + " " + e.Message
+		head = theme.ClassGlyph(cl) + " " + e.Message
 	case r.Unusable():
 		head += ", unusable answer"
 	}
@@ -112,7 +203,7 @@ func (x explainer) lines(r *model.Record, t *Theme, w int) []string {
 			"answer (%s), so the call failed and counts as an error. The table's text for %d does not apply.",
 			e.Code, e.Message, r.Err.Kind, e.Code))
 	} else {
-		for _, l := range descriptionLines(e.Description, w) {
+		for _, l := range explain.DescriptionLines(e.Description, w) {
 			p.line(t.Text, l)
 		}
 	}
@@ -191,7 +282,7 @@ func actionText(r *model.Record) string {
 	case model.ActionRenewed:
 		s = "Renewed the auth cookie and retried" + why + "."
 	case model.ActionBackoff:
-		s = fmt.Sprintf("Backed off %s and retried%s.", fmtLatency(r.Action.Delay), why)
+		s = fmt.Sprintf("Backed off %s and retried%s.", explain.Latency(r.Action.Delay), why)
 	case model.ActionRedirect:
 		s = "Followed the redirect."
 		if r.Action.Detail != "" {
@@ -200,7 +291,7 @@ func actionText(r *model.Record) string {
 	case model.ActionGaveUp:
 		s = "Stopped retrying" + why + "; the error went to the caller."
 	case model.ActionReconnect:
-		s = fmt.Sprintf("The stream reconnects after %s%s.", fmtLatency(r.Action.Delay), why)
+		s = fmt.Sprintf("The stream reconnects after %s%s.", explain.Latency(r.Action.Delay), why)
 	case model.ActionResent:
 		s = "Go's HTTP transport resent the request at once on another connection: this attempt reached the " +
 			"gateway, but its connection closed before any reply."
@@ -223,11 +314,11 @@ func (x explainer) exchange(p *para, r *model.Record) {
 	}
 	p.wrapped(p.t.Bold, termtext.Sanitize(r.Method+" "+r.Gateway+r.Path))
 	p.text(p.t.Muted, fmt.Sprintf("#%d · %s · attempt %d · %s out", r.ID,
-		r.Start.Format("15:04:05.000"), r.Attempt, fmtSize(r.BytesOut)))
+		r.Start.Format("15:04:05.000"), r.Attempt, explain.Size(r.BytesOut)))
 	headers(p, r.RequestHeaders)
 	body(p, r.RequestBody)
 	p.blank()
-	p.label(fmt.Sprintf("Response · %s · %s in", fmtLatency(r.Duration), fmtSize(r.BytesIn)))
+	p.label(fmt.Sprintf("Response · %s · %s in", explain.Latency(r.Duration), explain.Size(r.BytesIn)))
 	headers(p, r.ResponseHeaders)
 	body(p, r.ResponseBody)
 }
@@ -239,16 +330,16 @@ func headers(p *para, hs []model.Header) {
 }
 
 // body pretty-prints a body preview (JSON indented when it parses),
-// sanitised, at most detailMaxBodyLines lines.
+// sanitised, at most maxBodyLines lines.
 func body(p *para, b model.Body) {
 	if b.Preview == "" {
 		return
 	}
 	text := b.Preview
-	if len(text) > detailMaxBodyBytes {
+	if len(text) > maxBodyBytes {
 		// Previews are bounded by the client; stay cheap if one is not
 		// (cut at a rune boundary, so no U+FFFD is made up).
-		cut := detailMaxBodyBytes
+		cut := maxBodyBytes
 		for cut > 0 && !utf8.RuneStart(text[cut]) {
 			cut--
 		}
@@ -261,21 +352,21 @@ func body(p *para, b model.Body) {
 	text = termtext.SanitizeBlock(text)
 	lines := strings.Split(text, "\n")
 	for i, l := range lines {
-		if i == detailMaxBodyLines {
+		if i == maxBodyLines {
 			p.text(p.t.Muted, fmt.Sprintf("… %d more lines", len(lines)-i))
 			break
 		}
 		p.wrapped(p.t.Text, "  "+l)
 	}
 	if b.Truncated {
-		p.text(p.t.Muted, fmt.Sprintf("… preview of %s (%s)", fmtSize(b.Size), termtext.Sanitize(b.ContentType)))
+		p.text(p.t.Muted, fmt.Sprintf("… preview of %s (%s)", explain.Size(b.Size), termtext.Sanitize(b.ContentType)))
 	}
 }
 
 // para accumulates the pane's lines, each styled and padded to w.
 type para struct {
 	w   int
-	t   *Theme
+	t   *theme.Theme
 	out []string
 }
 
@@ -301,3 +392,21 @@ func (p *para) label(s string) { p.line(p.t.Label, s) }
 
 // styleRenderer is the part of lipgloss.Style para uses.
 type styleRenderer interface{ Render(...string) string }
+
+// markLines explains a marker row: what happened, when, and what edgetop
+// does about it.
+func (x explainer) markLines(m *list.Mark, t *theme.Theme, w int) []string {
+	var p para
+	p.w, p.t = w, t
+	head := t.ClassTitle[model.Class2xx]
+	if m.Kind == list.MarkLost {
+		head = t.ClassTitle[model.ClassNet]
+	}
+	p.text(head, m.Text)
+	p.text(t.Muted, "session event · "+m.At.Format("15:04:05.000"))
+	if m.Detail != "" {
+		p.blank()
+		p.text(t.Text, m.Detail)
+	}
+	return p.out
+}

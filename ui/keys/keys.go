@@ -1,57 +1,62 @@
-package ui
+// Package keys is edgetop's keymap: every binding, grouped by scope, with
+// its help, built by a function (Default), never a mutable global. The
+// dashboard matches keys only through it, and its footer and help
+// overlay are drawn from it.
+package keys
 
 import (
 	"charm.land/bubbles/v2/key"
 )
 
-// globalKeys work whatever has the focus (unless an overlay or the filter
+// Global keys work whatever has the focus (unless an overlay or the filter
 // prompt captures input; quit always works).
-type globalKeys struct {
+type Global struct {
 	Quit, Help, Table, Pause, Faster, Slower, Mouse, Pane, Focus  key.Binding
 	Class2, Class3, Class4, Class5, ClassNet, Filter, ClearFilter key.Binding
 }
 
-// navKeys move within a scrollable region (the list, the pane, an overlay).
-type navKeys struct {
+// Nav keys move within a scrollable region (the list, the pane, an overlay).
+type Nav struct {
 	Up, Down, PageUp, PageDown, Top, Bottom key.Binding
 }
 
-// listKeys are the request list's own keys.
-type listKeys struct {
-	navKeys
+// List keys are the request list's own keys.
+type List struct {
+	Nav
 	NextError, PrevError key.Binding
 	// Open moves the focus to the pane to read the selected row.
 	Open key.Binding
 }
 
-// overlayKeys drive the help and table overlays.
-type overlayKeys struct {
-	navKeys
+// Overlay keys drive the help and table overlays.
+type Overlay struct {
+	Nav
 	Close key.Binding
 }
 
-// promptKeys drive the filter prompt.
-type promptKeys struct {
+// Prompt keys drive the filter prompt.
+type Prompt struct {
 	Apply, Cancel key.Binding
 }
 
-// hints are help-only entries that stand for several bindings in the
+// Hints are help-only entries that stand for several bindings in the
 // footer; they are never matched.
-type hints struct{ Classes key.Binding }
+type Hints struct{ Classes key.Binding }
 
-// keyMap is every binding, grouped by scope. Bindings in one scope (global
+// KeyMap is every binding, grouped by scope. Bindings in one scope (global
 // plus the focused part) never share a key; TestKeyMapNoConflicts checks.
-type keyMap struct {
-	Global  globalKeys
-	List    listKeys
-	Detail  navKeys
-	Overlay overlayKeys
-	Prompt  promptKeys
-	Hints   hints
+type KeyMap struct {
+	Global  Global
+	List    List
+	Detail  Nav
+	Overlay Overlay
+	Prompt  Prompt
+	Hints   Hints
 }
 
-func newNav(what string) navKeys {
-	return navKeys{
+// NewNav is the scrolling bindings of a region named what.
+func NewNav(what string) Nav {
+	return Nav{
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
@@ -61,12 +66,12 @@ func newNav(what string) navKeys {
 	}
 }
 
-// defaultKeyMap returns the bindings edgetop starts with.
-func defaultKeyMap() keyMap {
-	list := newNav("list")
+// Default returns the bindings edgetop starts with.
+func Default() KeyMap {
+	list := NewNav("list")
 	list.Bottom.SetHelp("G/end", "newest, follow live")
-	return keyMap{
-		Global: globalKeys{
+	return KeyMap{
+		Global: Global{
 			Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 			Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 			Table:       key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "codes")),
@@ -84,70 +89,83 @@ func defaultKeyMap() keyMap {
 			Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 			ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter"), key.WithDisabled()),
 		},
-		List: listKeys{
-			navKeys:   list,
+		List: List{
+			Nav:   list,
 			NextError: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next error")),
 			PrevError: key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous error")),
 			Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "read the row in the pane")),
 		},
-		Detail: newNav("pane"),
-		Overlay: overlayKeys{
-			navKeys: newNav("page"),
+		Detail: NewNav("pane"),
+		Overlay: Overlay{
+			Nav: NewNav("page"),
 			Close:   key.NewBinding(key.WithKeys("esc", "?", "t"), key.WithHelp("esc", "close")),
 		},
-		Hints: hints{Classes: key.NewBinding(key.WithKeys("2"), key.WithHelp("2-5/x", "classes"))},
-		Prompt: promptKeys{
+		Hints: Hints{Classes: key.NewBinding(key.WithKeys("2"), key.WithHelp("2-5/x", "classes"))},
+		Prompt: Prompt{
 			Apply:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
 			Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
 		},
 	}
 }
 
-func (n navKeys) bindings() []key.Binding {
+// Bindings lists the bindings.
+func (n Nav) Bindings() []key.Binding {
 	return []key.Binding{n.Up, n.Down, n.PageUp, n.PageDown, n.Top, n.Bottom}
 }
 
-func (g globalKeys) bindings() []key.Binding {
+// Bindings lists the bindings.
+func (g Global) Bindings() []key.Binding {
 	return []key.Binding{
 		g.Quit, g.Help, g.Table, g.Pause, g.Faster, g.Slower, g.Mouse, g.Pane, g.Focus,
 		g.Class2, g.Class3, g.Class4, g.Class5, g.ClassNet, g.Filter, g.ClearFilter,
 	}
 }
 
-func (l listKeys) bindings() []key.Binding {
-	return append(l.navKeys.bindings(), l.NextError, l.PrevError, l.Open)
+// Bindings lists the bindings.
+func (l List) Bindings() []key.Binding {
+	return append(l.Nav.Bindings(), l.NextError, l.PrevError, l.Open)
 }
 
-// scopes returns the sets of bindings that are live together: the global
+// Scopes returns the sets of bindings that are live together: the global
 // keys with the focused part's, and a modal's keys with quit.
-func (k keyMap) scopes() map[string][]key.Binding {
+func (k KeyMap) Scopes() map[string][]key.Binding {
 	return map[string][]key.Binding{
-		"list":    append(k.Global.bindings(), k.List.bindings()...),
-		"detail":  append(k.Global.bindings(), append(k.Detail.bindings(), k.List.NextError, k.List.PrevError)...),
-		"overlay": append(k.Overlay.bindings(), k.Overlay.Close, k.Global.Quit),
+		"list":    append(k.Global.Bindings(), k.List.Bindings()...),
+		"detail":  append(k.Global.Bindings(), append(k.Detail.Bindings(), k.List.NextError, k.List.PrevError)...),
+		"overlay": append(k.Overlay.Bindings(), k.Overlay.Close, k.Global.Quit),
 		"prompt":  {k.Prompt.Apply, k.Prompt.Cancel, k.Global.Quit},
 	}
 }
 
-// shortHelp is the footer's help: the most used keys for the focused part,
-// or for the overlay when one is open.
-func (k keyMap) shortHelp(f focus, overlay bool) []key.Binding {
+// Context is what has the keys: the list, the detail pane, or an
+// overlay covering them.
+type Context uint8
+
+// The contexts of the footer's help.
+const (
+	ContextList Context = iota
+	ContextDetail
+	ContextOverlay
+)
+
+// ShortHelp is the footer's help: the most used keys of the context.
+func (k KeyMap) ShortHelp(c Context) []key.Binding {
 	g := k.Global
-	if overlay {
+	switch c {
+	case ContextOverlay:
 		o := k.Overlay
 		return []key.Binding{o.Close, o.Down, o.PageDown, o.Top, o.Bottom, g.Quit}
-	}
-	if f == focusDetail {
+	case ContextDetail:
 		return []key.Binding{k.Detail.Down, g.Focus, k.List.NextError, g.Filter, k.Hints.Classes, g.Pause, g.Table, g.Help, g.Quit}
 	}
 	return []key.Binding{k.List.NextError, g.Filter, k.Hints.Classes, g.Pause, g.Table, g.Help, g.Quit}
 }
 
-// fullHelp is the help overlay: every binding, in columns.
-func (k keyMap) fullHelp() [][]key.Binding {
+// FullHelp is the help overlay: every binding, in columns.
+func (k KeyMap) FullHelp() [][]key.Binding {
 	g := k.Global
 	return [][]key.Binding{
-		k.List.bindings(),
+		k.List.Bindings(),
 		{g.Class2, g.Class3, g.Class4, g.Class5, g.ClassNet, g.Filter, g.ClearFilter},
 		{g.Pause, g.Faster, g.Slower, g.Focus, g.Pane, g.Mouse},
 		{g.Table, g.Help, g.Quit, k.Overlay.Close},

@@ -1,4 +1,7 @@
-package ui
+// Package explain renders the edge API's status table and its error
+// Codes as text: `edgetop codes`, `edgetop explain`, and the descriptions
+// the dashboard's pane and table overlay show.
+package explain
 
 import (
 	"errors"
@@ -10,12 +13,13 @@ import (
 
 	"edgetop/model"
 	"edgetop/ui/termtext"
+	"edgetop/ui/theme"
 )
 
-// PrintOptions says how `edgetop codes` and `edgetop explain` draw.
-type PrintOptions struct {
+// Options says how `edgetop codes` and `edgetop explain` draw.
+type Options struct {
 	// Theme colours the output; NoColorTheme when piped or NO_COLOR is set.
-	Theme *Theme
+	Theme *theme.Theme
 	// Glyphs adds the class glyph before each code (on a terminal).
 	Glyphs bool
 	// Width wraps descriptions to this many cells; 0 means no wrapping.
@@ -26,10 +30,10 @@ type PrintOptions struct {
 // HTTP status nor a known API error Code.
 var ErrUnknownCode = errors.New("unknown code")
 
-// RenderCodes renders the whole status table, one code per block, aligned:
+// Codes renders the whole status table, one code per block, aligned:
 // code, response message, then the description (bullets and note kept);
 // then, when codes is not nil, the 2020-04-30 API error Codes.
-func RenderCodes(cat *model.Catalog, codes *model.APICodes, o PrintOptions) string {
+func Codes(cat *model.Catalog, codes *model.APICodes, o Options) string {
 	entries := cat.Entries()
 	msgW := 0
 	for _, e := range entries {
@@ -44,11 +48,11 @@ func RenderCodes(cat *model.Catalog, codes *model.APICodes, o PrintOptions) stri
 		st := o.Theme.Class[e.Class]
 		head := fmt.Sprintf("%-3d %-*s", e.Code, msgW, e.Message)
 		if o.Glyphs {
-			head = ClassGlyph(e.Class) + " " + head
+			head = theme.ClassGlyph(e.Class) + " " + head
 		}
 		b.WriteString(st.Render(head))
 		b.WriteString("  ")
-		lines := descriptionLines(e.Description, o.Width-prefix)
+		lines := DescriptionLines(e.Description, o.Width-prefix)
 		for i, l := range lines {
 			if i > 0 {
 				b.WriteString(strings.Repeat(" ", prefix))
@@ -67,7 +71,7 @@ func RenderCodes(cat *model.Catalog, codes *model.APICodes, o PrintOptions) stri
 }
 
 // renderAPICodes lists the API error Codes: Code, HTTP status, meaning.
-func renderAPICodes(cat *model.Catalog, codes *model.APICodes, o PrintOptions) string {
+func renderAPICodes(cat *model.Catalog, codes *model.APICodes, o Options) string {
 	all := codes.All()
 	codeW := 0
 	for _, c := range all {
@@ -85,7 +89,7 @@ func renderAPICodes(cat *model.Catalog, codes *model.APICodes, o PrintOptions) s
 		cl := cat.Lookup(c.Status).Class
 		head := fmt.Sprintf("%-*s  %3d", codeW, c.Code, c.Status)
 		if o.Glyphs {
-			head = ClassGlyph(cl) + " " + head
+			head = theme.ClassGlyph(cl) + " " + head
 		}
 		b.WriteString(o.Theme.Class[cl].Render(head))
 		b.WriteString("  ")
@@ -95,10 +99,10 @@ func renderAPICodes(cat *model.Catalog, codes *model.APICodes, o PrintOptions) s
 	return b.String()
 }
 
-// RenderExplain explains one status code ("421", "0" for no response) or
+// Code explains one status code ("421", "0" for no response) or
 // one 2020-04-30 API error Code ("InvalidParameter"). It returns
 // ErrUnknownCode, wrapped with the argument, for anything else.
-func RenderExplain(cat *model.Catalog, codes *model.APICodes, arg string, o PrintOptions) (string, error) {
+func Code(cat *model.Catalog, codes *model.APICodes, arg string, o Options) (string, error) {
 	arg = strings.TrimSpace(arg)
 	if n, err := strconv.Atoi(arg); err == nil {
 		if n != 0 && (n < 100 || n > 599) {
@@ -113,20 +117,20 @@ func RenderExplain(cat *model.Catalog, codes *model.APICodes, arg string, o Prin
 }
 
 // explainStatus renders one catalog entry in full.
-func explainStatus(e model.Entry, o PrintOptions) string {
+func explainStatus(e model.Entry, o Options) string {
 	var b strings.Builder
 	head := fmt.Sprintf("%d %s", e.Code, e.Message)
 	if e.Code == 0 {
 		head = e.Message
 	}
 	if o.Glyphs {
-		head = ClassGlyph(e.Class) + " " + head
+		head = theme.ClassGlyph(e.Class) + " " + head
 	}
-	b.WriteString(o.Theme.Class[e.Class].Bold(true).Render(head))
+	b.WriteString(o.Theme.ClassTitle[e.Class].Render(head))
 	b.WriteString(o.Theme.Muted.Render("  · " + e.Class.String() + " · " + e.Class.Title()))
 	b.WriteString("\n")
 	b.WriteString("\n")
-	for _, l := range descriptionLines(e.Description, o.Width) {
+	for _, l := range DescriptionLines(e.Description, o.Width) {
 		b.WriteString(l)
 		b.WriteByte('\n')
 	}
@@ -140,14 +144,14 @@ func explainStatus(e model.Entry, o PrintOptions) string {
 }
 
 // explainAPICode renders an API error Code with the status it comes with.
-func explainAPICode(cat *model.Catalog, c model.APICode, o PrintOptions) string {
+func explainAPICode(cat *model.Catalog, c model.APICode, o Options) string {
 	e := cat.Lookup(c.Status)
 	var b strings.Builder
 	head := c.Code
 	if o.Glyphs {
-		head = ClassGlyph(e.Class) + " " + head
+		head = theme.ClassGlyph(e.Class) + " " + head
 	}
-	b.WriteString(o.Theme.Class[e.Class].Bold(true).Render(head))
+	b.WriteString(o.Theme.ClassTitle[e.Class].Render(head))
 	b.WriteString(o.Theme.Muted.Render(fmt.Sprintf("  · API error Code (2020-04-30) · HTTP %d %s", e.Code, e.Message)))
 	b.WriteString("\n\n")
 	b.WriteString(termtext.Wrap(c.Meaning, o.Width, 0))
@@ -161,9 +165,9 @@ func explainAPICode(cat *model.Catalog, c model.APICode, o PrintOptions) string 
 	return b.String()
 }
 
-// descriptionLines lays a structured description out as lines: text as
+// DescriptionLines lays a structured description out as lines: text as
 // paragraphs, bullets as "• ", notes as "Note: ", each wrapped to width.
-func descriptionLines(blocks []model.Block, width int) []string {
+func DescriptionLines(blocks []model.Block, width int) []string {
 	var out []string
 	for _, bl := range blocks {
 		lead, indent := "", 0

@@ -1,4 +1,4 @@
-package ui
+package keys
 
 import (
 	"testing"
@@ -9,9 +9,9 @@ import (
 // TestKeyMapNoConflicts: no two enabled bindings live in one scope share a
 // key, whichever optional bindings are switched on.
 func TestKeyMapNoConflicts(t *testing.T) {
-	k := defaultKeyMap()
+	k := Default()
 	k.Global.ClearFilter.SetEnabled(true) // on while a filter is set
-	for name, bs := range k.scopes() {
+	for name, bs := range k.Scopes() {
 		seen := map[string]string{}
 		for _, b := range bs {
 			if !b.Enabled() {
@@ -28,8 +28,8 @@ func TestKeyMapNoConflicts(t *testing.T) {
 }
 
 func TestKeyMapEveryBindingHasHelp(t *testing.T) {
-	k := defaultKeyMap()
-	for name, bs := range k.scopes() {
+	k := Default()
+	for name, bs := range k.Scopes() {
 		for _, b := range bs {
 			if b.Help().Key == "" || b.Help().Desc == "" || len(b.Keys()) == 0 {
 				t.Errorf("scope %s: binding %v lacks keys or help", name, b.Keys())
@@ -37,10 +37,10 @@ func TestKeyMapEveryBindingHasHelp(t *testing.T) {
 		}
 	}
 	var n int
-	for _, col := range k.fullHelp() {
+	for _, col := range k.FullHelp() {
 		n += len(col)
 	}
-	if n < len(k.Global.bindings()) {
+	if n < len(k.Global.Bindings()) {
 		t.Errorf("full help lists %d bindings, fewer than the global ones", n)
 	}
 	_ = key.Binding{}

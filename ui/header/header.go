@@ -1,0 +1,210 @@
+// Package header draws the dashboard's first two lines: the header (the
+// link to the gateway first, then PAUSED and INSECURE, the gateway, the
+// API version, the user and the cookie's time left) and the stats strip
+// (per-class counts with colour and glyph, req/s, error rate, latency
+// quantiles, sparklines). Both are render functions of their data.
+package header
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"edgetop/edgeclient/session"
+	"edgetop/model"
+	"edgetop/ui/explain"
+	"edgetop/ui/termtext"
+	"edgetop/ui/theme"
+)
+
+// Data is what the header shows.
+type Data struct {
+	// State is the session's; NoSession is set when there is none (the
+	// dashboard only shows what it is given).
+	State     session.State
+	NoSession bool
+	// Now is the clock, for the cookie's time left and the outage's age.
+	Now time.Time
+	// Paused, with what came in since (records, errors).
+	Paused           bool
+	PausedN, PausedE int
+}
+
+// Line is the header in w cells: the long form when it fits, else the
+// compact one. The link state comes first in both, so a narrow screen cuts
+// the rest, not it.
+func Line(t *theme.Theme, w int, d Data) string {
+	if long := line(t, d, false); termtext.Width(long) <= w {
+		return termtext.FitStyled(long, w)
+	}
+	return termtext.FitStyled(line(t, d, true), w)
+}
+
+func line(t *theme.Theme, d Data, compact bool) string {
+	s := d.State
+	sep := t.Muted.Render(" · ")
+	kind, api, name := " (real)", "API ", "edgetop"
+	if s.Simulated {
+		kind = " (simulated)"
+	}
+	if compact {
+		kind, api, name = "", "", ""
+		if s.Simulated {
+			kind = " sim"
+		}
+	}
+	parts := []string{" " + link(t, d, compact)}
+	if d.Paused {
+		parts = append(parts, t.Warn.Render(fmt.Sprintf("PAUSED +%d new, %d errors", d.PausedN, d.PausedE)))
+	}
+	if s.Insecure {
+		parts = append(parts, t.Err.Render("INSECURE"))
+	}
+	if name != "" {
+		parts = append(parts, t.Header.Render(name))
+	}
+	parts = append(parts,
+		t.Text.Render(termtext.Sanitize(s.Gateway)+kind),
+		t.Text.Render(api+termtext.Sanitize(s.APIVersion)),
+		auth(t, d))
+	return strings.Join(parts, sep)
+}
+
+// link is the state of the link to the gateway.
+func link(t *theme.Theme, d Data, compact bool) string {
+	s := d.State
+	switch {
+	case d.NoSession:
+		return t.Muted.Render("○ no session")
+	case s.Link == session.LinkHalted && strings.HasPrefix(s.Text, "login refused"):
+		return t.Err.Render("■ login refused")
+	case s.Link == session.LinkHalted:
+		why := "stopped"
+		if s.Why != "" {
+			why += " (" + string(s.Why) + ")"
+		}
+		return t.Err.Render("■ " + why)
+	case s.Link == session.LinkLost:
+		txt := "✗ lost " + Left(d.Now.Sub(s.Since))
+		if s.Why != "" {
+			txt += ": " + termtext.Sanitize(string(s.Why))
+		}
+		return t.Err.Render(txt)
+	case s.Link == session.LinkConnecting:
+		return t.Muted.Render("○ connecting")
+	}
+	txt := "● live"
+	switch {
+	case s.Watch.Open && !compact:
+		txt += " · watch " + strconv.FormatUint(s.Watch.Events, 10) + " ev"
+	case s.Watch.Open:
+		txt += " · watch"
+	case s.Watch.Reconnecting:
+		txt += " · watch reopening"
+	}
+	return t.Class[model.Class2xx].Render(txt)
+}
+
+// auth is the user and the cookie's time left.
+func auth(t *theme.Theme, d Data) string {
+	a := d.State.Auth
+	switch {
+	case d.NoSession:
+		return t.Muted.Render("no client")
+	case !a.Authenticated && d.State.Link == session.LinkConnecting:
+		return t.Muted.Render("auth …")
+	case !a.Authenticated:
+		return t.Warn.Render("not authenticated")
+	}
+	user := ""
+	if a.User != "" {
+		user = termtext.Sanitize(a.User) + " · "
+	}
+	left := a.Expires.Sub(d.Now)
+	if left <= 0 {
+		return t.Warn.Render(user + "cookie expired")
+	}
+	return t.Text.Render(user + "cookie " + Left(left) + " left")
+}
+
+// Left prints a duration as a time left or an age: "58m", "42s", "1h02m".
+func Left(d time.Duration) string {
+	switch {
+	case d >= time.Hour:
+		return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+	case d >= time.Minute:
+		return strconv.Itoa(int(d.Minutes())) + "m"
+	}
+	return strconv.Itoa(max(int(d.Seconds()), 0)) + "s"
+}
+
+// Stats is the stats strip in w cells: each class's glyph and count (and
+// its name from 160 columns), with a sparkline per class from 120
+// columns, otherwise one sparkline of all requests at the end.
+func Stats(t *theme.Theme, w int, s *model.Stats, now time.Time) string {
+	const sparkWidth = 6
+	wide, labels := w >= 120, w >= 160
+	var b strings.Builder
+	b.WriteString(" ")
+	for i, c := range []model.Class{model.Class2xx, model.Class3xx, model.Class4xx, model.Class5xx, model.ClassNet} {
+		if i > 0 {
+			b.WriteString(" ")
+		}
+		label := theme.ClassGlyph(c) + strconv.FormatUint(s.ClassCount(c), 10)
+		if labels {
+			label = theme.ClassGlyph(c) + c.String() + " " + strconv.FormatUint(s.ClassCount(c), 10)
+		}
+		b.WriteString(t.Class[c].Render(label))
+		if wide {
+			b.WriteString(" " + t.Class[c].Render(sparkline(s.Series(c, now, sparkWidth))))
+		}
+	}
+	bar := t.Muted.Render(" │ ")
+	b.WriteString(bar + t.Text.Render(strconv.FormatFloat(s.Rate(now), 'f', 1, 64)+" req/s"))
+	b.WriteString(bar + t.Text.Render("err "+strconv.FormatFloat(100*s.ErrorRate(now), 'f', 1, 64)+"%"))
+	if s.Total() > s.ClassCount(model.ClassNet) { // quantiles need a response
+		b.WriteString(bar + t.Text.Render("p50 "+explain.Latency(s.Quantile(0.5))+" p95 "+explain.Latency(s.Quantile(0.95))+
+			" p99 "+explain.Latency(s.Quantile(0.99))))
+	} else {
+		b.WriteString(bar + t.Muted.Render("p50 – p95 – p99 –"))
+	}
+	if !wide {
+		b.WriteString(" " + t.Accent.Render(sparkline(totalSeries(s, now, sparkWidth))))
+	}
+	return termtext.FitStyled(b.String(), w)
+}
+
+// totalSeries sums the classes' series.
+func totalSeries(s *model.Stats, now time.Time, n int) []uint64 {
+	sum := make([]uint64, n)
+	for _, c := range model.Classes {
+		for i, v := range s.Series(c, now, n) {
+			if i < len(sum) {
+				sum[i] += v
+			}
+		}
+	}
+	return sum
+}
+
+var sparkLevels = []rune("▁▂▃▄▅▆▇█")
+
+// sparkline draws counts as block heights scaled to their maximum; an
+// empty bucket is a space.
+func sparkline(vs []uint64) string {
+	var peak uint64
+	for _, v := range vs {
+		peak = max(peak, v)
+	}
+	out := make([]rune, len(vs))
+	for i, v := range vs {
+		switch {
+		case v == 0:
+			out[i] = ' '
+		default:
+			out[i] = sparkLevels[int(v*uint64(len(sparkLevels)-1)/peak)]
+		}
+	}
+	return string(out)
+}

@@ -1,0 +1,387 @@
+// Package list is the dashboard's request list: a small virtualised table
+// of records with marker rows between them (the gateway lost, back). It
+// draws only the rows on screen and keeps each drawn row until the width
+// or the theme changes, so a frame costs the same with 1,000 or 1,000,000
+// records held. The selection is tracked by the record's sequence number
+// in the log, so finding it again after new records, an eviction or a new
+// filter is a binary search.
+package list
+
+import (
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"edgetop/model"
+	"edgetop/ui/explain"
+	"edgetop/ui/keys"
+	"edgetop/ui/termtext"
+	"edgetop/ui/theme"
+)
+
+// HeaderRows is the column-title row above the records.
+const HeaderRows = 1
+
+// Source is the records the list shows: *model.View.
+type Source interface {
+	Len() int
+	At(i int) *model.Record
+	SeqAt(i int) uint64
+	Rank(seq uint64) int
+}
+
+// MarkKind says what a marker row marks.
+type MarkKind uint8
+
+// The kinds of marker row.
+const (
+	MarkLost MarkKind = iota // the gateway stopped answering
+	MarkBack                 // it answers again
+)
+
+// Mark is a marker row, shown between the records before the record with
+// sequence number Seq (after every earlier one), whatever the filter.
+type Mark struct {
+	// ID identifies the mark (unique in a session).
+	ID   uint64
+	Seq  uint64
+	At   time.Time
+	Kind MarkKind
+	// Text is the row's text (sanitised when drawn); Detail what the
+	// detail pane says of it.
+	Text, Detail string
+}
+
+// Row is one row of the list: a record (Rec, with its sequence number) or
+// a mark.
+type Row struct {
+	Rec  *model.Record
+	Seq  uint64
+	Mark *Mark
+}
+
+// Empty reports whether the row is nothing (no rows at all).
+func (r Row) Empty() bool { return r.Rec == nil && r.Mark == nil }
+
+// List is the request list's state. Build it with New.
+type List struct {
+	t   *theme.Theme
+	cat explain.Catalog
+
+	w, h    int // inner width; record rows shown
+	src     Source
+	n       int    // records shown (a pause hides the newer ones)
+	marks   []Mark // shown, in order
+	markPos []int  // row index of each mark
+	top     int    // row index of the first row shown
+	cursor  int    // row index of the selected row
+	// sel is the selected row's identity: a record's seq, or a mark's ID.
+	sel     uint64
+	selMark bool
+	follow  bool
+	focused bool
+
+	cache rowCache
+	lines []string // the drawn rows (Sync)
+	dirty bool
+}
+
+// New returns an empty list that follows the newest row.
+func New(t *theme.Theme, cat explain.Catalog) *List {
+	return &List{t: t, cat: cat, follow: true, dirty: true}
+}
+
+// SetSize sets the inner width and the number of record rows.
+func (l *List) SetSize(w, h int) {
+	l.w, l.h = max(w, 0), max(h, 0)
+	l.clamp()
+	l.dirty = true
+}
+
+// SetTheme changes the styles (the row cache invalidates itself).
+func (l *List) SetTheme(t *theme.Theme) { l.t, l.dirty = t, true }
+
+// SetFocused says whether the list has the keys.
+func (l *List) SetFocused(f bool) { l.focused = f }
+
+// Focused reports whether the list has the keys.
+func (l *List) Focused() bool { return l.focused }
+
+// SetRows gives the list its rows: the first n records of src and the
+// marks (in order of Seq). The selection stays on its row when that row is
+// still there, and on the newest row while following.
+func (l *List) SetRows(src Source, n int, marks []Mark) {
+	l.src, l.n, l.marks = src, n, marks
+	l.markPos = l.markPos[:0]
+	for i, m := range marks {
+		l.markPos = append(l.markPos, min(src.Rank(m.Seq), n)+i)
+	}
+	l.reselect()
+	l.dirty = true
+}
+
+// Len is the number of rows.
+func (l *List) Len() int { return l.n + len(l.marks) }
+
+// Row returns row i (an empty Row out of range).
+func (l *List) Row(i int) Row {
+	if i < 0 || i >= l.Len() || l.src == nil {
+		return Row{}
+	}
+	k, ok := slices.BinarySearch(l.markPos, i)
+	if ok {
+		return Row{Mark: &l.marks[k]}
+	}
+	j := i - k // records before row i
+	return Row{Rec: l.src.At(j), Seq: l.src.SeqAt(j)}
+}
+
+// rowOfRecord is the row index of the j-th record.
+func (l *List) rowOfRecord(j int) int {
+	// Marks before record j are those positioned at or before j + their
+	// own index.
+	k := 0
+	for k < len(l.markPos) && l.markPos[k] <= j+k {
+		k++
+	}
+	return j + k
+}
+
+// Selected is the selected row.
+func (l *List) Selected() Row { return l.Row(l.cursor) }
+
+// Cursor is the selected row's index.
+func (l *List) Cursor() int { return l.cursor }
+
+// Follow reports whether the list tracks the newest row.
+func (l *List) Follow() bool { return l.follow }
+
+// SetFollow stops or starts following the newest row.
+func (l *List) SetFollow(f bool) {
+	l.follow = f
+	if f {
+		l.MoveTo(l.Len()-1, true)
+	}
+}
+
+// MoveTo selects row i, scrolling as needed; follow says whether the list
+// then tracks the newest row.
+func (l *List) MoveTo(i int, follow bool) {
+	l.follow = follow
+	l.cursor = max(0, min(i, l.Len()-1))
+	l.clamp()
+	l.remember()
+	l.dirty = true
+}
+
+// remember notes the selected row's identity.
+func (l *List) remember() {
+	r := l.Selected()
+	switch {
+	case r.Mark != nil:
+		l.sel, l.selMark = r.Mark.ID, true
+	case r.Rec != nil:
+		l.sel, l.selMark = r.Seq, false
+	default:
+		l.sel, l.selMark = 0, false
+	}
+}
+
+// reselect puts the cursor back on its row after the rows changed,
+// keeping that row at the same place on screen when it can.
+func (l *List) reselect() {
+	n := l.Len()
+	if l.follow || n == 0 {
+		l.cursor = n - 1
+		l.clamp()
+		l.remember()
+		return
+	}
+	idx := -1
+	if l.selMark {
+		if k := slices.IndexFunc(l.marks, func(m Mark) bool { return m.ID == l.sel }); k >= 0 {
+			idx = l.markPos[k]
+		}
+	} else if j := l.src.Rank(l.sel); j < l.n && l.src.SeqAt(j) == l.sel {
+		idx = l.rowOfRecord(j)
+	}
+	if idx < 0 {
+		idx = min(l.cursor, n-1) // it fell out or was filtered away
+	}
+	l.top += idx - l.cursor
+	l.cursor = idx
+	l.clamp()
+	l.remember()
+}
+
+// clamp keeps the cursor and the scroll position inside the rows.
+func (l *List) clamp() {
+	n := l.Len()
+	if l.follow || l.cursor >= n {
+		l.cursor = n - 1
+	}
+	l.cursor = max(l.cursor, 0)
+	if l.cursor < l.top {
+		l.top = l.cursor
+	}
+	if l.h > 0 && l.cursor >= l.top+l.h {
+		l.top = l.cursor - l.h + 1
+	}
+	l.top = max(0, min(l.top, n-l.h))
+}
+
+// HandleKey moves the selection for the list's navigation keys; it
+// reports whether the key was one.
+func (l *List) HandleKey(msg tea.KeyPressMsg, k keys.List) bool {
+	c, n, page := l.cursor, l.Len(), max(l.h-1, 1)
+	switch {
+	case key.Matches(msg, k.Up):
+		l.MoveTo(c-1, false)
+	case key.Matches(msg, k.Down):
+		l.MoveTo(c+1, false)
+	case key.Matches(msg, k.PageUp):
+		l.MoveTo(c-page, false)
+	case key.Matches(msg, k.PageDown):
+		l.MoveTo(c+page, false)
+	case key.Matches(msg, k.Top):
+		l.MoveTo(0, false)
+	case key.Matches(msg, k.Bottom):
+		l.MoveTo(n-1, true)
+	default:
+		return false
+	}
+	return true
+}
+
+// Scroll moves the selection by d rows (the mouse wheel).
+func (l *List) Scroll(d int) { l.MoveTo(l.cursor+d, false) }
+
+// Click selects the row-th row shown (0 is the first record row); false
+// when there is none.
+func (l *List) Click(row int) bool {
+	if row < 0 || row >= l.h || l.top+row >= l.Len() {
+		return false
+	}
+	l.MoveTo(l.top+row, false)
+	return true
+}
+
+// JumpError selects the next (dir +1, newer) or previous (-1, older) error
+// row: 4xx, 5xx or an exchange the client could not use. While following,
+// -1 starts at the newest row itself. It reports whether there was one.
+func (l *List) JumpError(dir int) bool {
+	n := l.Len()
+	start := l.cursor + dir
+	if dir < 0 && l.follow {
+		start = n - 1
+	}
+	for i := start; i >= 0 && i < n; i += dir {
+		if r := l.Row(i); r.Rec != nil && r.Rec.Class().IsError() {
+			l.MoveTo(i, false)
+			return true
+		}
+	}
+	return false
+}
+
+// Title says what the list holds: rows, records that fell out of memory,
+// whether it follows.
+func (l *List) Title(evicted uint64) string {
+	s := "requests " + itoa(l.n)
+	if evicted > 0 {
+		s += " (+" + itoa(int(evicted)) + " older dropped from memory)"
+	}
+	if !l.follow {
+		s += " · scrolled (G: live)"
+	}
+	return s
+}
+
+// Sync draws the visible rows if anything they depend on changed; View
+// then only returns them.
+func (l *List) Sync() {
+	if !l.dirty {
+		return
+	}
+	l.dirty = false
+	l.lines = l.lines[:0]
+	l.lines = append(l.lines, l.headerRow())
+	blank := strings.Repeat(" ", l.w)
+	cols := columnsFor(l.w)
+	l.cache.check(l.w, l.t)
+	for i := l.top; i < l.top+l.h; i++ {
+		r := l.Row(i)
+		switch {
+		case r.Empty():
+			l.lines = append(l.lines, blank)
+		case r.Mark != nil:
+			l.lines = append(l.lines, l.markRow(r.Mark, i == l.cursor))
+		case i == l.cursor:
+			l.lines = append(l.lines, l.t.Selected.Render(l.t.SelectedMarker+cells(r.Rec, cols, l.cat).plain()))
+		default:
+			l.lines = append(l.lines, l.cache.row(r.Rec, func() string {
+				return " " + cells(r.Rec, cols, l.cat).styled(l.t, r.Rec.Class())
+			}))
+		}
+	}
+}
+
+// Changed marks the drawn rows stale (a record they show may be new).
+func (l *List) Changed() { l.dirty = true }
+
+// View is the list's lines as Sync drew them: the column titles, then
+// exactly h rows of width w.
+func (l *List) View() []string { return l.lines }
+
+// markRow draws a marker row across the whole width.
+func (l *List) markRow(m *Mark, selected bool) string {
+	st := l.t.MarkBack
+	if m.Kind == MarkLost {
+		st = l.t.MarkLost
+	}
+	if selected {
+		st = l.t.Selected
+	}
+	text := " ── " + m.At.Format("15:04:05") + " " + termtext.Sanitize(m.Text) + " "
+	text += strings.Repeat("─", max(l.w-termtext.Width(text), 0))
+	return st.Render(termtext.Fit(text, l.w))
+}
+
+// rowCache keeps drawn rows per record until the width or the theme
+// changes: it checks its key on every use, so nothing clears it by hand.
+type rowCache struct {
+	w    int
+	t    *theme.Theme
+	rows map[uint64]cachedRow
+}
+
+// cachedRow is a drawn row and the record it was drawn from: the pointer
+// is checked on use, so two records that share an ID (two clients, a
+// concatenated replay) never show each other's row.
+type cachedRow struct {
+	rec *model.Record
+	s   string
+}
+
+// check empties the cache when its key changed, and bounds it.
+func (c *rowCache) check(w int, t *theme.Theme) {
+	if c.rows == nil || c.w != w || c.t != t || len(c.rows) > 4096 {
+		c.w, c.t, c.rows = w, t, make(map[uint64]cachedRow, 256)
+	}
+}
+
+// row returns r's drawn row, drawing it once.
+func (c *rowCache) row(r *model.Record, draw func() string) string {
+	if cr, ok := c.rows[r.ID]; ok && cr.rec == r {
+		return cr.s
+	}
+	s := draw()
+	c.rows[r.ID] = cachedRow{rec: r, s: s}
+	return s
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }

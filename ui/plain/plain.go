@@ -1,0 +1,298 @@
+// Package plain is the dashboard without the TUI (--plain, or stdout not
+// a terminal): it drives the same session engine and prints one line per
+// exchange and per change of the session (the gateway lost, back, halted,
+// the watch stream, the demo's steps), then a short summary on stderr.
+// Text from the network is sanitised as on the screen; colour only on a
+// terminal, in its colour profile, never with NO_COLOR.
+package plain
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/charmbracelet/colorprofile"
+	"golang.org/x/term"
+
+	"edgetop/edgeclient/session"
+	"edgetop/model"
+	"edgetop/ui/explain"
+	"edgetop/ui/termtext"
+	"edgetop/ui/theme"
+)
+
+// Options configure Run.
+type Options struct {
+	// Out gets the lines (stdout), Err the summary (stderr).
+	Out, Err io.Writer
+	// Catalog explains the status codes.
+	Catalog *model.Catalog
+	// NoColor turns colour off (NO_COLOR with any value); Dark picks the
+	// colours for a dark background.
+	NoColor, Dark bool
+	// Environ is the environment, for the terminal's colour profile.
+	Environ []string
+	// Duration ends the session after this long; 0 runs until ctx ends.
+	Duration time.Duration
+}
+
+// ErrNoSuccess is Run's error when not one exchange succeeded.
+var ErrNoSuccess = errors.New("no exchange with the gateway succeeded")
+
+// stopTimeout bounds the session's end (the cookie's deletion).
+const stopTimeout = 3 * time.Second
+
+// Run starts s, prints until ctx ends, Duration passes or the session
+// halts, then stops s (the cookie deleted) and prints what came until its
+// stream closed, the last exchanges included. It returns why the session
+// halted, ErrNoSuccess, or the error of stopping it (exit status 1 in
+// main); nil otherwise.
+func Run(ctx context.Context, s session.Runner, o Options) error {
+	if o.Duration > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, o.Duration)
+		defer cancel()
+	}
+	// A reader that goes away (`| head`) must end the session cleanly, the
+	// cookie deleted, rather than kill the process with SIGPIPE: with the
+	// signal noted, a write to the closed pipe fails with EPIPE instead.
+	sigpipe := make(chan os.Signal, 1)
+	signal.Notify(sigpipe, syscall.SIGPIPE)
+	defer signal.Stop(sigpipe)
+
+	p := newPrinter(o)
+	s.Start()
+	events := s.Events()
+	var halt *session.Event
+run:
+	for {
+		select {
+		case <-ctx.Done():
+			break run
+		case ev, ok := <-events:
+			if !ok {
+				break run
+			}
+			p.event(ev)
+			if ev.Kind == session.EventHalted {
+				halt = &ev
+				break run
+			}
+			if p.err != nil {
+				break run // the reader went away
+			}
+		}
+	}
+	stopped := make(chan error, 1)
+	go func() {
+		sctx, cancel := context.WithTimeout(context.Background(), stopTimeout)
+		defer cancel()
+		stopped <- s.Stop(sctx)
+	}()
+	for ev := range events {
+		p.event(ev)
+	}
+	err := <-stopped
+	werr := p.flush()
+	if errors.Is(werr, syscall.EPIPE) {
+		werr = nil
+	}
+	p.summary(o.Err, halt)
+	switch {
+	case halt != nil:
+		err = errors.Join(errors.New(halt.Text+"; "+halt.Fix), err)
+	case p.ok == 0:
+		err = errors.Join(ErrNoSuccess, err)
+	}
+	return errors.Join(werr, err)
+}
+
+// printer writes the lines and keeps what the summary needs.
+type printer struct {
+	t     *theme.Theme
+	cat   *model.Catalog
+	bw    *bufio.Writer
+	err   error
+	stats *model.Stats
+	ok    uint64
+	start time.Time
+	end   time.Time
+	lost  []session.Event // EventLost, each followed by its EventBack when it came
+}
+
+func newPrinter(o Options) *printer {
+	// The styles are built in full colour; the writer brings them down to
+	// what the terminal shows (256 colours, 16, none) and, when the output
+	// is not a terminal, strips every sequence (bold included).
+	tty := isTerminal(o.Out)
+	profile := colorprofile.NoTTY
+	if tty {
+		profile = colorprofile.Detect(o.Out, o.Environ)
+	}
+	out := &colorprofile.Writer{Forward: o.Out, Profile: profile}
+	return &printer{t: theme.For(o.NoColor || !tty, o.Dark), cat: o.Catalog, bw: bufio.NewWriter(out),
+		stats: model.NewStats(model.DefaultRateWindow)}
+}
+
+// event prints ev (a batch of records, or a change of the session).
+func (p *printer) event(ev session.Event) {
+	if p.start.IsZero() {
+		p.start = ev.At
+	}
+	p.end = ev.At
+	switch ev.Kind {
+	case session.EventRecords:
+		p.stats.Add(ev.Records...)
+		for i := range ev.Records {
+			r := &ev.Records[i]
+			if r.Class() == model.Class2xx || r.Class() == model.Class3xx {
+				p.ok++
+			}
+			p.line(Line(r, p.cat, p.t))
+		}
+	case session.EventLost:
+		p.lost = append(p.lost, ev)
+		p.line(p.note(ev, p.t.Err))
+	case session.EventBack:
+		p.lost = append(p.lost, ev)
+		p.line(p.note(ev, p.t.Class[model.Class2xx]))
+	case session.EventHalted:
+		p.line(p.note(ev, p.t.Err))
+	case session.EventWatchOpen, session.EventWatchClosed, session.EventDemo:
+		p.line(p.note(ev, p.t.Muted))
+	default:
+		return
+	}
+	p.flushIfFine()
+}
+
+// note is a change of the session as a line.
+func (p *printer) note(ev session.Event, st interface{ Render(...string) string }) string {
+	return ev.At.Format("15:04:05.000") + " " + st.Render("── "+termtext.Sanitize(ev.Line()))
+}
+
+func (p *printer) line(s string) {
+	if p.err != nil {
+		return
+	}
+	if _, err := p.bw.WriteString(s + "\n"); err != nil {
+		p.err = err
+	}
+}
+
+func (p *printer) flushIfFine() {
+	if p.err == nil {
+		p.err = p.bw.Flush()
+	}
+}
+
+func (p *printer) flush() error {
+	p.flushIfFine()
+	return p.err
+}
+
+// Line is one exchange as a line: time, method, operation, device, glyph
+// and code, message, latency (and the client's action).
+func Line(r *model.Record, cat explain.Catalog, t *theme.Theme) string {
+	code := "---"
+	if r.Status != 0 {
+		code = strconv.Itoa(r.Status)
+	}
+	dev := r.Device()
+	switch {
+	case r.DeviceName == "" && r.ProductKey != "":
+		dev = r.ProductKey
+	case dev == "":
+		dev = "-"
+	}
+	var b strings.Builder
+	b.WriteString(r.Start.Format("15:04:05.000") + " ")
+	b.WriteString(termtext.Cell(r.Method, 6) + " ")
+	b.WriteString(termtext.Cell(r.Operation, 25) + " ")
+	b.WriteString(termtext.Cell(dev, 24) + " ")
+	status := theme.ClassGlyph(r.Class()) + " " + code + " " + termtext.Sanitize(explain.Message(r, cat))
+	b.WriteString(t.Class[r.Class()].Render(status))
+	b.WriteString(" " + t.Muted.Render(explain.Latency(r.Duration)))
+	if r.Action.Kind != model.ActionNone {
+		b.WriteString(t.Muted.Render(" [" + termtext.Sanitize(string(r.Action.Kind)) + "]"))
+	}
+	return b.String()
+}
+
+// summary writes the session's summary to w: counts per class, the most
+// failing operations and devices, the outages, and why it halted.
+func (p *printer) summary(w io.Writer, halt *session.Event) {
+	if w == nil {
+		return
+	}
+	s := p.stats
+	var lines []string
+	var classes []string
+	for _, c := range []model.Class{model.Class2xx, model.Class3xx, model.Class4xx, model.Class5xx, model.ClassNet} {
+		classes = append(classes, theme.ClassGlyph(c)+c.String()+" "+strconv.FormatUint(s.ClassCount(c), 10))
+	}
+	errPct := 0.0
+	if s.Total() > 0 {
+		errPct = 100 * float64(s.Errors()) / float64(s.Total())
+	}
+	lines = append(lines, fmt.Sprintf("%d exchanges in %s: %s; errors %.1f%%", s.Total(),
+		p.end.Sub(p.start).Round(time.Second), strings.Join(classes, " "), errPct))
+	if ops := s.FailingOperations(3); len(ops) > 0 {
+		var parts []string
+		for _, o := range ops {
+			parts = append(parts, fmt.Sprintf("%s %d", o.Operation, o.Errors))
+		}
+		lines = append(lines, "most failing operations: "+strings.Join(parts, ", "))
+	}
+	if devs := s.FailingDevices(3); len(devs) > 0 {
+		var parts []string
+		for _, d := range devs {
+			parts = append(parts, fmt.Sprintf("%s %d", d.Device, d.Errors))
+		}
+		lines = append(lines, "most failing devices: "+strings.Join(parts, ", "))
+	}
+	lines = append(lines, outages(p.lost, p.end)...)
+	if halt != nil {
+		lines = append(lines, "stopped: "+halt.Text)
+	}
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString("edgetop: " + termtext.Sanitize(l) + "\n")
+	}
+	_, _ = io.WriteString(w, b.String())
+}
+
+// outages describes each outage: when, how long, why, calls failed.
+func outages(evs []session.Event, end time.Time) []string {
+	var out []string
+	for i := 0; i < len(evs); i++ {
+		l := evs[i]
+		if l.Kind != session.EventLost {
+			continue
+		}
+		if i+1 < len(evs) && evs[i+1].Kind == session.EventBack {
+			b := evs[i+1]
+			out = append(out, fmt.Sprintf("outage at %s for %s (%s), %d calls failed", l.Since.Format("15:04:05"),
+				b.After.Round(time.Second), l.Why, b.Failed))
+			i++
+			continue
+		}
+		out = append(out, fmt.Sprintf("gateway lost at %s (%s), not back after %s", l.Since.Format("15:04:05"), l.Why,
+			end.Sub(l.Since).Round(time.Second)))
+	}
+	return out
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}

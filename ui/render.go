@@ -1,0 +1,259 @@
+package ui
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"github.com/charmbracelet/x/ansi"
+
+	"edgetop/model"
+	"edgetop/ui/explain"
+	"edgetop/ui/header"
+	"edgetop/ui/keys"
+	"edgetop/ui/modal"
+	"edgetop/ui/termtext"
+	"edgetop/ui/theme"
+)
+
+// render builds the frame's text from what sync prepared. It changes no
+// state.
+func (a *App) render() string {
+	if a.width == 0 || a.height == 0 {
+		return ""
+	}
+	if a.lay.TooSmall {
+		return a.renderTooSmall()
+	}
+	lines := make([]string, 0, a.height)
+	lines = append(lines, header.Line(a.theme, a.width, a.headerData()), a.renderStats())
+	lines = append(lines, a.renderBody()...)
+	lines = append(lines, a.renderFooter())
+	return strings.Join(lines, "\n")
+}
+
+// headerData is what the header shows.
+func (a *App) headerData() header.Data {
+	return header.Data{State: a.st, NoSession: a.deps.Session == nil && a.st.Gateway == "", Now: a.now,
+		Paused: a.pause.on, PausedN: a.pause.newN, PausedE: a.pause.errN}
+}
+
+// renderStats is the stats strip; while paused it is frozen (re-fitted to
+// the width, so a resize never wraps it).
+func (a *App) renderStats() string {
+	if a.pause.on && a.pause.strip != "" {
+		return termtext.FitStyled(a.pause.strip, a.width)
+	}
+	return header.Stats(a.theme, a.width, a.stats, a.now)
+}
+
+// renderBody draws the region between the stats strip and the footer: the
+// list and the detail pane, or a dialog over them. Fixed-width blocks are
+// glued by concatenating padded lines, never lipgloss.JoinHorizontal.
+func (a *App) renderBody() []string {
+	l := a.lay
+	if m := a.modals.Top(); m != nil && m.Place() == modal.Body {
+		return a.box(m.Title(), m.View(), l.Body, true)
+	}
+	rows := a.list.View()
+	listBox := a.box(a.list.Title(a.view.Evicted()), rows, l.List, a.focus == focusList)
+	if l.Detail.Empty() {
+		return listBox
+	}
+	detailBox := a.box(a.detail.Title(a.list.Selected()), a.detail.View(), l.Detail, a.focus == focusDetail)
+	if l.Stacked {
+		return append(listBox, detailBox...)
+	}
+	for i := range listBox {
+		if i < len(detailBox) {
+			listBox[i] += detailBox[i]
+		}
+	}
+	return listBox
+}
+
+// box frames content (already fitted to the inner width) in r, with the
+// title set into the top border. It returns exactly r.H lines of r.W cells.
+func (a *App) box(title string, content []string, r rect, focused bool) []string {
+	if r.Empty() {
+		return nil
+	}
+	t := a.theme
+	b := t.PaneBorder
+	bs, ts := t.Border, t.Title
+	if focused {
+		bs, ts = t.BorderFocused, t.TitleFocused
+	}
+	innerW := r.W - t.Frame.GetHorizontalFrameSize()
+	innerH := r.H - t.Frame.GetVerticalFrameSize()
+	out := make([]string, 0, r.H)
+	title = ansi.Truncate(" "+termtext.Sanitize(title)+" ", max(innerW-1, 0), "…")
+	tw := termtext.Width(title)
+	out = append(out, bs.Render(b.TopLeft+b.Top)+ts.Render(title)+
+		bs.Render(strings.Repeat(b.Top, max(innerW-1-tw, 0))+b.TopRight))
+	side := 0
+	if focused {
+		side = 1
+	}
+	left, right := a.chrome.left[side], a.chrome.right[side]
+	blank := strings.Repeat(" ", max(innerW, 0))
+	for i := 0; i < innerH; i++ {
+		line := blank
+		if i < len(content) {
+			line = content[i] // the panes and dialogs fit their lines
+		}
+		out = append(out, left+line+right)
+	}
+	out = append(out, bs.Render(b.BottomLeft+strings.Repeat(b.Bottom, max(innerW, 0))+b.BottomRight))
+	return out
+}
+
+// renderTooSmall is the whole screen below the minimum size.
+func (a *App) renderTooSmall() string {
+	msg := []string{
+		"terminal too small",
+		"need " + strconv.Itoa(minWidth) + "×" + strconv.Itoa(minHeight) + ", have " + strconv.Itoa(a.width) + "×" + strconv.Itoa(a.height),
+		"enlarge the window, or press q to quit",
+	}
+	lines := make([]string, a.height)
+	top := max((a.height-len(msg))/2, 0)
+	for i := range lines {
+		s := ""
+		if j := i - top; j >= 0 && j < len(msg) {
+			pad := max((a.width-termtext.Width(msg[j]))/2, 0)
+			s = a.theme.Bold.Render(strings.Repeat(" ", pad) + msg[j])
+		}
+		lines[i] = termtext.FitStyled(s, a.width)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// renderFooter is the last line: a dialog that lives there (the filter
+// prompt), else the short help on the left and the status (notices, the
+// filter, drops) on the right.
+func (a *App) renderFooter() string {
+	if m := a.modals.Top(); m != nil && m.Place() == modal.Footer {
+		if v := m.View(); len(v) > 0 {
+			return termtext.FitStyled(v[0], a.width)
+		}
+	}
+	right := a.statusText()
+	helpText := a.help.text
+	if termtext.Width(helpText)+termtext.Width(right)+1 > a.width {
+		helpText = a.help.fit(a, a.width-termtext.Width(right)-1)
+	}
+	gap := max(a.width-termtext.Width(helpText)-termtext.Width(right), 1)
+	return termtext.FitStyled(helpText+strings.Repeat(" ", gap)+right, a.width)
+}
+
+// statusText is the right side of the footer.
+func (a *App) statusText() string {
+	t := a.theme
+	var parts []string
+	if a.notice.text != "" {
+		parts = append(parts, a.notice.style(t).Render(termtext.Sanitize(a.notice.text)))
+	}
+	if f := filterText(a.filter); f != "" {
+		parts = append(parts, t.Accent.Render("filter: "+f))
+	}
+	if a.st.Dropped > 0 {
+		parts = append(parts, t.Warn.Render(fmt.Sprintf("dropped %d", a.st.Dropped)))
+	}
+	if !a.mouse {
+		parts = append(parts, t.Muted.Render("mouse off"))
+	}
+	if a.st.Interval > 0 {
+		parts = append(parts, t.Muted.Render("every "+explain.Latency(a.st.Interval)))
+	}
+	return strings.Join(parts, t.Muted.Render(" · ")) + " "
+}
+
+// filterText describes a filter in a few words; "" for none.
+func filterText(f model.Filter) string {
+	var parts []string
+	if f.Classes != 0 {
+		var cs []string
+		for _, c := range model.Classes {
+			if f.Classes.Has(c) && c != model.Class1xx {
+				cs = append(cs, c.String())
+			}
+		}
+		parts = append(parts, strings.Join(cs, ","))
+	}
+	if f.Text != "" {
+		parts = append(parts, strconv.Quote(termtext.Sanitize(f.Text)))
+	}
+	return strings.Join(parts, " ")
+}
+
+// helpCache is the footer's short help for a width and the keys' labels;
+// it rebuilds itself when its key changes.
+type helpCache struct {
+	key  helpKey
+	text string
+}
+
+type helpKey struct {
+	w     int
+	ctx   keys.Context
+	pause string
+	clear bool
+	t     *theme.Theme
+}
+
+// update rebuilds the help text when what it shows changed.
+func (h *helpCache) update(a *App) {
+	k := helpKey{w: a.width, ctx: a.helpContext(), pause: a.keys.Global.Pause.Help().Desc,
+		clear: a.keys.Global.ClearFilter.Enabled(), t: a.theme}
+	if k == h.key && h.text != "" {
+		return
+	}
+	h.key = k
+	h.text = h.fit(a, a.width-termtext.Width(a.statusText())-1)
+}
+
+// fit is the short help cut to w cells: whole items are dropped from the
+// end until the rest fits (the help bubble's own cut, v2.2.1, adds items
+// past its width when even the ellipsis does not fit).
+func (h *helpCache) fit(a *App, w int) string {
+	bm := help.New()
+	bm.Styles = a.theme.Help()
+	bs := a.keys.ShortHelp(a.helpContext())
+	if m := a.modals.Top(); m != nil {
+		bs = m.ShortHelp()
+	}
+	for n := len(bs); n > 0; n-- {
+		text := " " + bm.ShortHelpView(bs[:n])
+		if n < len(bs) {
+			text += " " + a.theme.Muted.Render("…")
+		}
+		if termtext.Width(text) <= w {
+			return text
+		}
+	}
+	return ""
+}
+
+// helpContext is what has the keys, for the footer's help.
+func (a *App) helpContext() keys.Context {
+	switch {
+	case a.modals.Covers():
+		return keys.ContextOverlay
+	case a.focus == focusDetail:
+		return keys.ContextDetail
+	}
+	return keys.ContextList
+}
+
+// chrome holds the pane sides pre-rendered once per theme (blurred,
+// focused): a frame draws them on every line.
+type chrome struct{ left, right [2]string }
+
+func newChrome(t *theme.Theme) chrome {
+	b := t.PaneBorder
+	return chrome{
+		left:  [2]string{t.Border.Render(b.Left), t.BorderFocused.Render(b.Left)},
+		right: [2]string{t.Border.Render(b.Right), t.BorderFocused.Render(b.Right)},
+	}
+}
