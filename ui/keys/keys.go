@@ -90,15 +90,15 @@ func Default() KeyMap {
 			ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter"), key.WithDisabled()),
 		},
 		List: List{
-			Nav:   list,
+			Nav:       list,
 			NextError: key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "next error")),
 			PrevError: key.NewBinding(key.WithKeys("N"), key.WithHelp("N", "previous error")),
 			Open:      key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "read the row in the pane")),
 		},
 		Detail: NewNav("pane"),
 		Overlay: Overlay{
-			Nav: NewNav("page"),
-			Close:   key.NewBinding(key.WithKeys("esc", "?", "t"), key.WithHelp("esc", "close")),
+			Nav:   NewNav("page"),
+			Close: key.NewBinding(key.WithKeys("esc", "?", "t"), key.WithHelp("esc", "close")),
 		},
 		Hints: Hints{Classes: key.NewBinding(key.WithKeys("2"), key.WithHelp("2-5/x", "classes"))},
 		Prompt: Prompt{
