@@ -80,7 +80,7 @@ func stream(ctx context.Context, api API, gen uint64, targets []edgeclient.Watch
 	}
 	l := newLearner(targets)
 	ch, err := api.Watch(ctx, targets)
-	if err != nil {
+	if err != nil || ch == nil {
 		send(watchMsg{kind: watchEnded, err: err})
 		return
 	}
@@ -125,6 +125,11 @@ func stream(ctx context.Context, api API, gen uint64, targets []edgeclient.Watch
 		case <-flush:
 			l.offer(out, gen)
 			flush = nil
+		case <-ctx.Done():
+			// The client closes its channel once it has reported the
+			// stream's record; the session no longer waits for that.
+			cnt.sinceAt.Store(0)
+			return
 		}
 	}
 }
