@@ -91,8 +91,10 @@ type simCmd struct {
 
 // Run serves the simulated gateway until interrupted.
 func (s simCmd) Run(ctx context.Context) error {
-	opts := edgesim.Options{Listen: s.Listen, Seed: s.Seed, CookieMaxAge: s.CookieTTL, ConnLimit: s.ConnLimit,
-		Heartbeat: s.Heartbeat, MaintenanceEvery: s.MaintenanceEvery, MaintenanceFor: s.MaintenanceFor}
+	opts := edgesim.Options{
+		Listen: s.Listen, Seed: s.Seed, CookieMaxAge: s.CookieTTL, ConnLimit: s.ConnLimit,
+		Heartbeat: s.Heartbeat, MaintenanceEvery: s.MaintenanceEvery, MaintenanceFor: s.MaintenanceFor,
+	}
 	if _, port, err := net.SplitHostPort(s.Listen); err != nil || !validPort(port) {
 		return usageError{fmt.Errorf("--listen %q: want HOST:PORT, e.g. 127.0.0.1:9999", s.Listen)}
 	}
@@ -303,8 +305,10 @@ func (d *dashCmd) Run(ctx context.Context) error {
 	// One observer and one ID sequence for every client of the session, so
 	// that record IDs never collide.
 	obs, seq := edgeclient.NewChanObserver(session.ObserverBuffer), &edgeclient.Sequence{}
-	cfg := edgeclient.Config{Gateway: d.Gateway, APIVersion: d.APIVersion, User: d.User, CAFile: d.CAFile,
-		Pin: d.Pin, Insecure: d.Insecure, Timeout: d.Timeout, MaxConnsPerHost: d.MaxConns, Observer: obs, Sequence: seq}
+	cfg := edgeclient.Config{
+		Gateway: d.Gateway, APIVersion: d.APIVersion, User: d.User, CAFile: d.CAFile,
+		Pin: d.Pin, Insecure: d.Insecure, Timeout: d.Timeout, MaxConnsPerHost: d.MaxConns, Observer: obs, Sequence: seq,
+	}
 	scfg := session.Config{Records: obs}
 	if d.Gateway == "" {
 		sim, err := edgesim.New(edgesim.Options{Seed: 1, CookieMaxAge: session.DemoCookieMaxAge})
@@ -316,8 +320,10 @@ func (d *dashCmd) Run(ctx context.Context) error {
 		// Renew only on 401, so the demo's short cookie visibly expires (401)
 		// and is renewed, as the status table describes.
 		cfg.RenewBefore = -1
-		viewer, err := edgeclient.New(edgeclient.Config{Gateway: sim.URL, APIVersion: d.APIVersion, User: "viewer",
-			Password: "viewer1234", CAPEM: sim.CertPEM(), Observer: obs, Sequence: seq})
+		viewer, err := edgeclient.New(edgeclient.Config{
+			Gateway: sim.URL, APIVersion: d.APIVersion, User: "viewer",
+			Password: "viewer1234", CAPEM: sim.CertPEM(), Observer: obs, Sequence: seq,
+		})
 		if err != nil {
 			return err
 		}
@@ -344,16 +350,20 @@ func (d *dashCmd) Run(ctx context.Context) error {
 			fmt.Fprintln(os.Stderr, "edgetop: warning: TLS verification is off (--insecure)")
 		}
 		dark := term.IsTerminal(int(os.Stdout.Fd())) && lipgloss.HasDarkBackground(os.Stdin, os.Stdout)
-		return plain.Run(ctx, eng, plain.Options{Out: os.Stdout, Err: os.Stderr, Catalog: cat, NoColor: noColor,
-			Dark: dark, Environ: os.Environ(), Duration: d.Duration})
+		return plain.Run(ctx, eng, plain.Options{
+			Out: os.Stdout, Err: os.Stderr, Catalog: cat, NoColor: noColor,
+			Dark: dark, Environ: os.Environ(), Duration: d.Duration,
+		})
 	}
 	if os.Getenv("DEBUG") != "" {
 		if f, err := tea.LogToFile("edgetop-debug.log", "edgetop"); err == nil {
 			defer f.Close()
 		}
 	}
-	return ui.Run(ctx, ui.Deps{Session: eng, Catalog: cat, APICodes: codes, NoColor: noColor, RingCap: d.Ring,
-		Duration: d.Duration})
+	return ui.Run(ctx, ui.Deps{
+		Session: eng, Catalog: cat, APICodes: codes, NoColor: noColor, RingCap: d.Ring,
+		Duration: d.Duration,
+	})
 }
 
 // simControls are the simulated gateway's controls as the demo uses them:

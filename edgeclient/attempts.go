@@ -62,8 +62,10 @@ func (t *attemptTrace) getConn(string) {
 	}
 	h, s, now := t.h, t.s, time.Now()
 	h.rec.Duration = now.Sub(h.rec.Start)
-	h.rec.Err = &model.TransportError{Kind: model.ErrReset,
-		Text: "the connection closed after the request was sent, before any reply"}
+	h.rec.Err = &model.TransportError{
+		Kind: model.ErrReset,
+		Text: "the connection closed after the request was sent, before any reply",
+	}
 	h.rec.Action = model.Action{Kind: model.ActionResent}
 	t.c.emit(&h.rec)
 	s.next(h.rec.ID, model.LinkRetry)

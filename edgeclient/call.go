@@ -49,8 +49,10 @@ func (c *Client) do(ctx context.Context, rq *request, onOK func(*hop) error) err
 	if err := ctx.Err(); err != nil { // no exchange, so no record
 		return &NetError{Operation: rq.op, Kind: classify(err, err), Err: err}
 	}
-	s := &callState{rq: rq, method: rq.method, origin: c.gateway, path: rq.path, body: rq.body,
-		attempt: max(rq.attempt, 1), parent: rq.parent, token: rq.token}
+	s := &callState{
+		rq: rq, method: rq.method, origin: c.gateway, path: rq.path, body: rq.body,
+		attempt: max(rq.attempt, 1), parent: rq.parent, token: rq.token,
+	}
 	if rq.parent != 0 {
 		s.link = model.LinkRetry
 	}
@@ -111,8 +113,10 @@ func (c *Client) decide(ctx context.Context, s *callState, h *hop, onOK func(*ho
 // apiError is the caller's error for a reported hop that the gateway
 // answered with an error: its Code and Message as masked in the record.
 func apiError(s *callState, h *hop) *APIError {
-	return &APIError{Status: h.rec.Status, Code: h.rec.APICode, Message: h.rec.APIMessage,
-		Operation: s.rq.op, RecordID: h.rec.ID}
+	return &APIError{
+		Status: h.rec.Status, Code: h.rec.APICode, Message: h.rec.APIMessage,
+		Operation: s.rq.op, RecordID: h.rec.ID,
+	}
 }
 
 // onSuccess decodes a 2xx answer and reports it.

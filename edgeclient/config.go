@@ -274,8 +274,10 @@ func (cfg *Config) tlsConfig(serverName string) (*tls.Config, error) {
 		// that the record and the halt can name the certificate to pin.
 		if pin != "" {
 			if got := Fingerprint(leaf.Raw); got != pin {
-				return &tls.CertificateVerificationError{UnverifiedCertificates: cs.PeerCertificates,
-					Err: &PinError{Want: pin, Got: got}}
+				return &tls.CertificateVerificationError{
+					UnverifiedCertificates: cs.PeerCertificates,
+					Err:                    &PinError{Want: pin, Got: got},
+				}
 			}
 			if roots == nil {
 				return nil

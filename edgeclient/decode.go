@@ -246,5 +246,5 @@ func (r Returns) OK() bool {
 	default:
 		return false
 	}
-	return r.Message == "" || r.Message == "success" || r.Message == "sucess"
+	return r.Message == "" || r.Message == "success" || r.Message == "sucess" //nolint:misspell // the 2019 docs' own spelling
 }

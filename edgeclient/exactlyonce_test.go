@@ -24,13 +24,16 @@ func TestExactlyOneRecordPerRequestReceived(t *testing.T) {
 		parallel int
 	}{
 		{name: "resets", faults: []edgesim.FaultRule{{Op: OpGetThingProperties, Action: edgesim.ActionReset, Rate: 0.5}}, parallel: 1},
-		{name: "stalls", faults: []edgesim.FaultRule{{Op: OpGetThingProperties, Action: edgesim.ActionStall,
-			Stall: 30 * time.Millisecond, Rate: 0.3}}, parallel: 2},
+		{name: "stalls", faults: []edgesim.FaultRule{{
+			Op: OpGetThingProperties, Action: edgesim.ActionStall,
+			Stall: 30 * time.Millisecond, Rate: 0.3,
+		}}, parallel: 2},
 		{name: "421", limit: 2, parallel: 6},
 		{name: "mixed", limit: 3, parallel: 4, faults: []edgesim.FaultRule{
 			{Op: OpGetThingProperties, Action: edgesim.ActionReset, Rate: 0.3},
 			{Op: OpListThings, Code: 503, Rate: 0.3},
-			{Op: OpGetThingProperties, Action: edgesim.ActionTruncate, Rate: 0.1}}},
+			{Op: OpGetThingProperties, Action: edgesim.ActionTruncate, Rate: 0.1},
+		}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -40,8 +43,10 @@ func TestExactlyOneRecordPerRequestReceived(t *testing.T) {
 			}
 			s := newSim(t, edgesim.Options{Seed: 1, ConnLimit: limit, Faults: tc.faults})
 			rec := &recorder{}
-			c, err := New(Config{Gateway: s.URL, User: simUser, Password: simPass, CAPEM: s.CertPEM(),
-				Observer: rec, Retry: fastRetry, MaxConnsPerHost: 4, Timeout: 2 * time.Second})
+			c, err := New(Config{
+				Gateway: s.URL, User: simUser, Password: simPass, CAPEM: s.CertPEM(),
+				Observer: rec, Retry: fastRetry, MaxConnsPerHost: 4, Timeout: 2 * time.Second,
+			})
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -301,8 +301,10 @@ var fastRetry = RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 5 * time.Mill
 func newTestClient(t *testing.T, f *fakeGW, version string, mod func(*Config)) (*Client, *recorder) {
 	t.Helper()
 	rec := &recorder{}
-	cfg := Config{Gateway: f.srv.URL, APIVersion: version, User: f.user, Password: f.pass,
-		CAPEM: f.caPEM(), Observer: rec, Retry: fastRetry, WatchIdle: 5 * time.Second}
+	cfg := Config{
+		Gateway: f.srv.URL, APIVersion: version, User: f.user, Password: f.pass,
+		CAPEM: f.caPEM(), Observer: rec, Retry: fastRetry, WatchIdle: 5 * time.Second,
+	}
 	if mod != nil {
 		mod(&cfg)
 	}

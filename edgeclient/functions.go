@@ -42,9 +42,11 @@ func (e *FunctionError) Error() string {
 func (c *Client) InvokeFunction(ctx context.Context, arn string, payload []byte) (*FunctionResult, error) {
 	res := &FunctionResult{}
 	var ferr *FunctionError
-	rq := &request{op: OpInvokeFunction, method: http.MethodPost,
+	rq := &request{
+		op: OpInvokeFunction, method: http.MethodPost,
 		path: c.path("/functions/" + url.PathEscape(arn) + "/invocations"),
-		body: payload, auth: authCookie, changesState: true}
+		body: payload, auth: authCookie, changesState: true,
+	}
 	err := c.do(ctx, rq, func(h *hop) error {
 		res.Status = h.resp.StatusCode
 		res.ContentType = h.resp.Header.Get("Content-Type")

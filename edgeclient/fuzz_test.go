@@ -20,9 +20,11 @@ func seedBodies(f *testing.F) {
 			f.Add(b)
 		}
 	}
-	for _, s := range []string{``, `{}`, `[]`, `null`, `{"Data":[]}`, `{"Code":200,"Message":"success","Data":{}}`,
+	for _, s := range []string{
+		``, `{}`, `[]`, `null`, `{"Data":[]}`, `{"Code":200,"Message":"success","Data":{}}`,
 		`{"Code":"InvalidParameter","Message":"x"}`, `{"Code":500,"Message":"x"}`, `{"Code":1e400}`,
-		`{"Data":{"Things":[{"Tags":7}]}}`, `{"Data":{"Properties":[],"Timestamp":"12"}}`, `{"Data":` + "\x1b[2J"} {
+		`{"Data":{"Things":[{"Tags":7}]}}`, `{"Data":{"Properties":[],"Timestamp":"12"}}`, `{"Data":` + "\x1b[2J",
+	} {
 		f.Add([]byte(s))
 	}
 }
@@ -32,8 +34,10 @@ func seedBodies(f *testing.F) {
 func FuzzDecodeEnvelope(f *testing.F) {
 	seedBodies(f)
 	f.Fuzz(func(t *testing.T, body []byte) {
-		outs := []any{nil, &thingsData{}, &Properties{}, &SetResult{}, &ServicesResult{}, &BulkResult{},
-			&struct{ Scenes []Scene }{}, &struct{ TSL TSL }{}}
+		outs := []any{
+			nil, &thingsData{}, &Properties{}, &SetResult{}, &ServicesResult{}, &BulkResult{},
+			&struct{ Scenes []Scene }{}, &struct{ TSL TSL }{},
+		}
 		for _, out := range outs {
 			h := &hop{body: body}
 			err := decodeEnvelope(h, out)
@@ -56,10 +60,12 @@ func FuzzParseWatchLine(f *testing.F) {
 	if b, err := os.ReadFile("testdata/BulkActions.Watch.jsonl"); err == nil {
 		f.Add(b)
 	}
-	for _, s := range []string{`{"Message":"heartbeat","Data":{"Timestamp":1}}`,
+	for _, s := range []string{
+		`{"Message":"heartbeat","Data":{"Timestamp":1}}`,
 		`{"Code":200,"Message":"heartbeats","Data":{"Timestamp":"1"}}`,
 		`{"Message":"success","Data":{"ProductKey":"p","DeviceName":"d","Event":"propertiesChanged","Args":{"x":{"time":1,"value":2}}}}`,
-		`{"Data":null}`, `{"Data":[]}`, `{`, "\x1b]0;x\x07"} {
+		`{"Data":null}`, `{"Data":[]}`, `{`, "\x1b]0;x\x07",
+	} {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, line []byte) {
@@ -75,8 +81,10 @@ func FuzzParseWatchLine(f *testing.F) {
 // refused), never a negative or overflowed one; the delay the client then
 // computes lies between the floor and the cap.
 func FuzzParseRetryAfter(f *testing.F) {
-	for _, s := range []string{"0", "1", "120", "9223372037", "99999999999999999999", "-1", "1.5", "",
-		"Wed, 21 Oct 2015 07:28:00 GMT", "Fri, 31 Dec 9999 23:59:59 GMT", "Monday, 01-Jan-01 00:00:00 GMT"} {
+	for _, s := range []string{
+		"0", "1", "120", "9223372037", "99999999999999999999", "-1", "1.5", "",
+		"Wed, 21 Oct 2015 07:28:00 GMT", "Fri, 31 Dec 9999 23:59:59 GMT", "Monday, 01-Jan-01 00:00:00 GMT",
+	} {
 		f.Add(s)
 	}
 	now := time.Date(2026, 12, 1, 6, 0, 0, 0, time.UTC)
@@ -102,9 +110,11 @@ func FuzzMaskRecord(f *testing.F) {
 		s.addCredential("hunter22")
 		tok := "0123456789abcdef0123456789abcdef"
 		s.addToken(tok)
-		r := model.Record{Path: a + tok, APIMessage: b + "hunter22" + a, APICode: a,
+		r := model.Record{
+			Path: a + tok, APIMessage: b + "hunter22" + a, APICode: a,
 			ResponseHeaders: []model.Header{{Name: b, Value: a + tok + b}},
-			ResponseBody:    model.Body{Preview: a + "hunter22" + b}}
+			ResponseBody:    model.Body{Preview: a + "hunter22" + b},
+		}
 		s.maskRecord(&r)
 		once := r
 		s.maskRecord(&r)

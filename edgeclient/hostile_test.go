@@ -114,8 +114,10 @@ func TestHostileGatewayEchoesNoSecret(t *testing.T) {
 		t.Run(v, func(t *testing.T) {
 			g := newEchoGW(t)
 			rec := &recorder{}
-			c, err := New(Config{Gateway: g.srv.URL, APIVersion: v, User: "admin", Password: hostilePass,
-				CAPEM: pemOf(g.srv), Observer: rec, Retry: fastRetry})
+			c, err := New(Config{
+				Gateway: g.srv.URL, APIVersion: v, User: "admin", Password: hostilePass,
+				CAPEM: pemOf(g.srv), Observer: rec, Retry: fastRetry,
+			})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -236,8 +238,10 @@ func TestParseRetryAfter(t *testing.T) {
 func TestRetryDelayBounds(t *testing.T) {
 	p := RetryPolicy{}.withDefaults()
 	now := time.Now()
-	for _, ra := range []string{"0", "9223372037", "-5", "nonsense", now.Add(-time.Hour).UTC().Format(http.TimeFormat),
-		now.Add(48 * time.Hour).UTC().Format(http.TimeFormat)} {
+	for _, ra := range []string{
+		"0", "9223372037", "-5", "nonsense", now.Add(-time.Hour).UTC().Format(http.TimeFormat),
+		now.Add(48 * time.Hour).UTC().Format(http.TimeFormat),
+	} {
 		for retry := range 40 {
 			h := http.Header{"Retry-After": {ra}}
 			d, ok := retryDelay(&p, h, now, retry)

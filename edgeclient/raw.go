@@ -27,8 +27,10 @@ func (c *Client) Raw(ctx context.Context, method, path string, body []byte) (*Ra
 	}
 	op, pk, dn := OperationFor(method, path)
 	method = strings.ToUpper(method)
-	rq := &request{op: op, method: method, path: path, body: body, pk: pk, dn: dn, auth: authCookie, opFromPath: true,
-		changesState: len(body) > 0 || (method != http.MethodGet && method != http.MethodHead)}
+	rq := &request{
+		op: op, method: method, path: path, body: body, pk: pk, dn: dn, auth: authCookie, opFromPath: true,
+		changesState: len(body) > 0 || (method != http.MethodGet && method != http.MethodHead),
+	}
 	if op == OpCreateAuthCookie {
 		rq.auth = authBasic
 	}

@@ -253,8 +253,10 @@ func TestDeadGatewayRefused(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close()
 	rec := &recorder{}
-	c, err := New(Config{Gateway: "https://" + addr, User: "u", Password: "p", Observer: rec,
-		Retry: RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond}})
+	c, err := New(Config{
+		Gateway: "https://" + addr, User: "u", Password: "p", Observer: rec,
+		Retry: RetryPolicy{MaxAttempts: 2, BaseDelay: time.Millisecond, MaxDelay: time.Millisecond},
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

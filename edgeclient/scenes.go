@@ -42,7 +42,9 @@ func (c *Client) sceneAction(ctx context.Context, op, id, verb string) error {
 	if err := c.require2020(op); err != nil {
 		return err
 	}
-	rq := &request{op: op, method: http.MethodPost, path: c.path("/scenes/" + url.PathEscape(id) + "/" + verb),
-		auth: authCookie, changesState: true}
+	rq := &request{
+		op: op, method: http.MethodPost, path: c.path("/scenes/" + url.PathEscape(id) + "/" + verb),
+		auth: authCookie, changesState: true,
+	}
 	return c.do(ctx, rq, func(h *hop) error { return decodeEnvelope(h, nil) })
 }

@@ -49,8 +49,10 @@ func TestSimTruncatedAndMalformed(t *testing.T) {
 			}
 		}
 	}
-	want := map[string]model.ErrKind{OpListThings: model.ErrTruncated, OpSetThingProperties: model.ErrTruncated,
-		OpListScenes: model.ErrMalformed, OpBulkGetProperties: model.ErrReset}
+	want := map[string]model.ErrKind{
+		OpListThings: model.ErrTruncated, OpSetThingProperties: model.ErrTruncated,
+		OpListScenes: model.ErrMalformed, OpBulkGetProperties: model.ErrReset,
+	}
 	for op, k := range want {
 		if len(kinds[op]) != 1 || kinds[op][0] != k {
 			t.Errorf("%s: error kinds %v, want [%s]", op, kinds[op], k)

@@ -64,8 +64,10 @@ func newSimClient(t testing.TB, s *edgesim.Server, version string, mod func(*Con
 	t.Helper()
 	spy := &tokenSpy{base: simTransport(s, 8)}
 	rec := &recorder{}
-	cfg := Config{Gateway: s.URL, APIVersion: version, User: simUser, Password: simPass,
-		Observer: rec, Retry: fastRetry, Transport: spy}
+	cfg := Config{
+		Gateway: s.URL, APIVersion: version, User: simUser, Password: simPass,
+		Observer: rec, Retry: fastRetry, Transport: spy,
+	}
 	if mod != nil {
 		mod(&cfg)
 	}
@@ -147,8 +149,10 @@ func TestSimEveryOperationBothVersions(t *testing.T) {
 
 func simBulk(t *testing.T, c *Client) {
 	ctx := t.Context()
-	bg, err := c.BulkGetProperties(ctx, []PropertyQuery{{ProductKey: simPK, DeviceName: simDev, Identifiers: []string{"LightSwitch"}},
-		{ProductKey: simPK, DeviceName: "Light02", Identifiers: []string{"Brightness"}}})
+	bg, err := c.BulkGetProperties(ctx, []PropertyQuery{
+		{ProductKey: simPK, DeviceName: simDev, Identifiers: []string{"LightSwitch"}},
+		{ProductKey: simPK, DeviceName: "Light02", Identifiers: []string{"Brightness"}},
+	})
 	if err != nil || len(bg.Results) != 2 || !bg.Results[0].Returns.OK() || len(bg.Results[0].Returns.Data) == 0 {
 		t.Errorf("BulkGetProperties = %+v, %v", bg, err)
 	}
@@ -156,8 +160,10 @@ func simBulk(t *testing.T, c *Client) {
 	if err != nil || len(bs.Results) != 1 || !bs.Results[0].Returns.OK() {
 		t.Errorf("BulkSetProperties = %+v, %v", bs, err)
 	}
-	bc, err := c.BulkCallServices(ctx, []ServiceBatch{{ProductKey: simPK, DeviceName: "Light02", Services: []ServiceCall{{Name: "toggle"}}},
-		{ProductKey: simPK, DeviceName: "Light04", Services: []ServiceCall{{Name: "toggle"}}}})
+	bc, err := c.BulkCallServices(ctx, []ServiceBatch{
+		{ProductKey: simPK, DeviceName: "Light02", Services: []ServiceCall{{Name: "toggle"}}},
+		{ProductKey: simPK, DeviceName: "Light04", Services: []ServiceCall{{Name: "toggle"}}},
+	})
 	if err != nil || len(bc.Results) != 2 || len(bc.Results[0].Services) != 1 || !bc.Results[0].Services[0].Returns.OK() ||
 		bc.Results[1].Services[0].Returns.OK() {
 		t.Errorf("BulkCallServices = %+v, %v", bc, err)

@@ -141,8 +141,10 @@ func (c *Client) SetThingProperties(ctx context.Context, productKey, deviceName 
 		return nil, err
 	}
 	r := &SetResult{}
-	rq := &request{op: OpSetThingProperties, method: http.MethodPost, path: c.devicePath(productKey, deviceName, "properties"),
-		body: body, auth: authCookie, pk: productKey, dn: deviceName, changesState: true}
+	rq := &request{
+		op: OpSetThingProperties, method: http.MethodPost, path: c.devicePath(productKey, deviceName, "properties"),
+		body: body, auth: authCookie, pk: productKey, dn: deviceName, changesState: true,
+	}
 	if err := c.do(ctx, rq, func(h *hop) error { return decodeEnvelope(h, r) }); err != nil {
 		return nil, err
 	}
@@ -178,8 +180,10 @@ func (c *Client) CallThingServices(ctx context.Context, productKey, deviceName s
 		return nil, err
 	}
 	r := &ServicesResult{}
-	rq := &request{op: OpCallThingServices, method: http.MethodPost, path: c.devicePath(productKey, deviceName, "services"),
-		body: body, auth: authCookie, pk: productKey, dn: deviceName, changesState: true}
+	rq := &request{
+		op: OpCallThingServices, method: http.MethodPost, path: c.devicePath(productKey, deviceName, "services"),
+		body: body, auth: authCookie, pk: productKey, dn: deviceName, changesState: true,
+	}
 	if err := c.do(ctx, rq, func(h *hop) error { return decodeEnvelope(h, r) }); err != nil {
 		return nil, err
 	}

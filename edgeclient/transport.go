@@ -83,7 +83,7 @@ func (c *Client) exchange(ctx context.Context, s *callState) *hop {
 		return h
 	}
 	h.rec.Start = time.Now()
-	resp, err := c.hc.Do(req)
+	resp, err := c.hc.Do(req) //nolint:bodyclose // closed by readBody, or by onSuccess once a stream ends
 	if err != nil {
 		h.err = attemptErr(ctx, actx, err)
 		cancel(nil)

@@ -134,8 +134,10 @@ func (c *Client) watchLoop(ctx context.Context, body []byte, ch chan<- WatchEven
 	var parent uint64
 	attempt, drops := 1, 0
 	for ctx.Err() == nil {
-		rq := &request{op: OpBulkWatch, method: http.MethodPost, path: c.path("/things/bulk"), body: body,
-			auth: authCookie, stream: true, endless: true, parent: parent, attempt: attempt}
+		rq := &request{
+			op: OpBulkWatch, method: http.MethodPost, path: c.path("/things/bulk"), body: body,
+			auth: authCookie, stream: true, endless: true, parent: parent, attempt: attempt,
+		}
 		err := c.do(ctx, rq, func(h *hop) error { return c.readStream(ctx, h, ch, &drops) })
 		var se *streamEnd
 		switch {
@@ -270,8 +272,10 @@ func parseWatchLine(b []byte) (WatchEvent, bool) {
 	if json.Unmarshal(b, &l) != nil {
 		return WatchEvent{}, false
 	}
-	ev := WatchEvent{Kind: WatchDeviceEvent, ProductKey: l.Data.ProductKey, DeviceName: l.Data.DeviceName,
-		Event: l.Data.Event, Args: l.Data.Args, Timestamp: l.Data.Timestamp}
+	ev := WatchEvent{
+		Kind: WatchDeviceEvent, ProductKey: l.Data.ProductKey, DeviceName: l.Data.DeviceName,
+		Event: l.Data.Event, Args: l.Data.Args, Timestamp: l.Data.Timestamp,
+	}
 	if strings.EqualFold(l.Message, "heartbeat") || strings.EqualFold(l.Message, "heartbeats") {
 		ev.Kind = WatchHeartbeat
 	}

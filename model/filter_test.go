@@ -72,8 +72,14 @@ func TestContainsFold(t *testing.T) {
 		s, sub string
 		want   bool
 	}{
-		{"", "", true}, {"abc", "", true}, {"", "a", false}, {"ab", "abc", false},
-		{"Hello", "LLO", true}, {"Hello", "lo!", false}, {"ÀB", "àb", true}, {"xÀ", "à", true},
+		{"", "", true},
+		{"abc", "", true},
+		{"", "a", false},
+		{"ab", "abc", false},
+		{"Hello", "LLO", true},
+		{"Hello", "lo!", false},
+		{"ÀB", "àb", true},
+		{"xÀ", "à", true},
 	}
 	for _, tt := range tests {
 		if got := containsFold(tt.s, tt.sub); got != tt.want {

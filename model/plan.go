@@ -128,8 +128,10 @@ type Plan struct {
 
 // NewPlan returns a plan that starts with authentication.
 func NewPlan() *Plan {
-	return &Plan{RelistEvery: 30 * time.Second, busy: map[deviceKey]int{}, refused: map[string]bool{},
-		notBefore: map[deviceKey]time.Time{}}
+	return &Plan{
+		RelistEvery: 30 * time.Second, busy: map[deviceKey]int{}, refused: map[string]bool{},
+		notBefore: map[deviceKey]time.Time{},
+	}
 }
 
 // Enqueue adds a call to make before the next regular one.

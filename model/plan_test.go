@@ -221,8 +221,11 @@ func TestPlanLearnCap(t *testing.T) {
 // second listing or authentication never starts while one is in flight.
 func TestPlanInFlight(t *testing.T) {
 	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	devs := []PlanDevice{{ProductKey: "pk", DeviceName: "a", Properties: []string{"p"}},
-		{ProductKey: "pk", DeviceName: "b", Properties: []string{"p"}}, {ProductKey: "pk", DeviceName: "c", Properties: []string{"p"}}}
+	devs := []PlanDevice{
+		{ProductKey: "pk", DeviceName: "a", Properties: []string{"p"}},
+		{ProductKey: "pk", DeviceName: "b", Properties: []string{"p"}},
+		{ProductKey: "pk", DeviceName: "c", Properties: []string{"p"}},
+	}
 	p := listed(t, t0, devs...)
 	stalled := p.Next(t0)
 	if stalled.DeviceName != "a" {
@@ -259,8 +262,10 @@ func TestPlanRefuseAndDefer(t *testing.T) {
 	p := NewPlan()
 	p.Done(p.Next(t0), nil, false) // auth
 	list := p.Next(t0)
-	p.Done(list, []PlanDevice{{ProductKey: "pk", DeviceName: "a", Properties: []string{"bad"}},
-		{ProductKey: "pk", DeviceName: "b", Properties: []string{"p"}}}, false)
+	p.Done(list, []PlanDevice{
+		{ProductKey: "pk", DeviceName: "a", Properties: []string{"bad"}},
+		{ProductKey: "pk", DeviceName: "b", Properties: []string{"p"}},
+	}, false)
 	w := p.Next(t0)
 	if w.Kind != CallWatch || strings.Join(w.Targets, ",") != "pk/a,pk/b" {
 		t.Fatalf("watch %+v", w)

@@ -293,8 +293,10 @@ func TestOutageMarkers(t *testing.T) {
 	resize(a, 120, 40)
 	feed(a, manyRecords(1, 3)...)
 	lostAt := t0.Add(3 * time.Second)
-	send(a, session.Event{Kind: session.EventLost, At: lostAt, Since: lostAt, Why: model.ErrRefused,
-		Text: "refused: connection refused", Fix: "Nothing accepted the connection."})
+	send(a, session.Event{
+		Kind: session.EventLost, At: lostAt, Since: lostAt, Why: model.ErrRefused,
+		Text: "refused: connection refused", Fix: "Nothing accepted the connection.",
+	})
 	feed(a, manyRecords(4, 2)...)
 	send(a, session.Event{Kind: session.EventBack, At: lostAt.Add(12 * time.Second), After: 12 * time.Second, Failed: 3})
 	feed(a, manyRecords(6, 1)...)

@@ -173,7 +173,9 @@ func (idleAPI) GetThingProperties(ctx context.Context, _, _ string, _ ...string)
 func (idleAPI) CallThingServices(ctx context.Context, _, _ string, _ []edgeclient.ServiceCall) (*edgeclient.ServicesResult, error) {
 	return nil, ctx.Err()
 }
+
 func (idleAPI) GetTSL(ctx context.Context, _ string) (*edgeclient.TSL, error) { return nil, ctx.Err() }
+
 func (idleAPI) Raw(ctx context.Context, _, _ string, _ []byte) (*edgeclient.RawResponse, error) {
 	return nil, ctx.Err()
 }

@@ -65,9 +65,13 @@ func (f *fakeSession) Stop(context.Context) error {
 
 // testState is the session as the tests' header shows it.
 func testState() session.State {
-	return session.State{Session: "gw1", Gateway: "https://127.0.0.1:9999", APIVersion: "2020-04-30", Simulated: true,
-		Link: session.LinkUp, Auth: edgeclient.AuthState{Authenticated: true, User: "admin",
-			Expires: t0.Add(58*time.Minute + 30*time.Second)}}
+	return session.State{
+		Session: "gw1", Gateway: "https://127.0.0.1:9999", APIVersion: "2020-04-30", Simulated: true,
+		Link: session.LinkUp, Auth: edgeclient.AuthState{
+			Authenticated: true, User: "admin",
+			Expires: t0.Add(58*time.Minute + 30*time.Second),
+		},
+	}
 }
 
 // newTestApp is an App with the no-colour theme, a fixed clock and a fake
@@ -75,8 +79,10 @@ func testState() session.State {
 func newTestApp(t testing.TB, opts ...func(*Deps)) *App {
 	t.Helper()
 	cat, codes := uitest.Catalogs(t)
-	d := Deps{Session: newFakeSession(), Catalog: cat, APICodes: codes, Now: func() time.Time { return t0.Add(2 * time.Second) },
-		NoColor: true, RingCap: 1000}
+	d := Deps{
+		Session: newFakeSession(), Catalog: cat, APICodes: codes, Now: func() time.Time { return t0.Add(2 * time.Second) },
+		NoColor: true, RingCap: 1000,
+	}
 	for _, o := range opts {
 		o(&d)
 	}

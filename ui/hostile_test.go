@@ -170,8 +170,10 @@ func TestHostileExitPath(t *testing.T) {
 			var err error
 			if face == "plain" {
 				var errOut bytes.Buffer
-				err = plain.Run(context.Background(), deps.Session, plain.Options{Out: io.Discard, Err: &errOut,
-					Catalog: deps.Catalog, Duration: deps.Duration})
+				err = plain.Run(context.Background(), deps.Session, plain.Options{
+					Out: io.Discard, Err: &errOut,
+					Catalog: deps.Catalog, Duration: deps.Duration,
+				})
 				assertSafe(t, errOut.String(), true)
 			} else {
 				err = Run(context.Background(), deps, tea.WithInput(nil), tea.WithOutput(io.Discard), tea.WithWindowSize(120, 40))

@@ -35,8 +35,10 @@ func (a *App) render() string {
 
 // headerData is what the header shows.
 func (a *App) headerData() header.Data {
-	return header.Data{State: a.st, NoSession: a.deps.Session == nil && a.st.Gateway == "", Now: a.now,
-		Paused: a.pause.on, PausedN: a.pause.newN, PausedE: a.pause.errN}
+	return header.Data{
+		State: a.st, NoSession: a.deps.Session == nil && a.st.Gateway == "", Now: a.now,
+		Paused: a.pause.on, PausedN: a.pause.newN, PausedE: a.pause.errN,
+	}
 }
 
 // renderStats is the stats strip; while paused it is frozen (re-fitted to
@@ -204,8 +206,10 @@ type helpKey struct {
 
 // update rebuilds the help text when what it shows changed.
 func (h *helpCache) update(a *App) {
-	k := helpKey{w: a.width, ctx: a.helpContext(), pause: a.keys.Global.Pause.Help().Desc,
-		clear: a.keys.Global.ClearFilter.Enabled(), t: a.theme}
+	k := helpKey{
+		w: a.width, ctx: a.helpContext(), pause: a.keys.Global.Pause.Help().Desc,
+		clear: a.keys.Global.ClearFilter.Enabled(), t: a.theme,
+	}
 	if k == h.key && h.text != "" {
 		return
 	}

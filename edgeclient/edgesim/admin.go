@@ -68,8 +68,10 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request, path string)
 func (s *Server) adminStatus() adminStatus {
 	left, on := s.faults.maintenance(s.opts.Now())
 	limit, conns := s.conns.snapshot()
-	st := adminStatus{Faults: s.faults.List(), Maintenance: on, ConnLimit: limit, Conns: conns, Tokens: s.tokens.size(),
-		Requests: s.Requests()}
+	st := adminStatus{
+		Faults: s.faults.List(), Maintenance: on, ConnLimit: limit, Conns: conns, Tokens: s.tokens.size(),
+		Requests: s.Requests(),
+	}
 	if on {
 		st.MaintenanceLeft = left.Round(time.Second).String()
 	}

@@ -17,7 +17,8 @@ func TestParseFault(t *testing.T) {
 		"op=*;latency=50ms;jitter=20ms":           {Op: "*", Latency: 50 * time.Millisecond, Jitter: 20 * time.Millisecond},
 		"op=BulkActions,action=reset":             {Op: "BulkActions", Action: ActionReset},
 		"code=503,apicode=ServiceUnavailable,after=10s,for=5s,every=1m,count=3,message=busy": {
-			Code: 503, APICode: "ServiceUnavailable", After: 10 * time.Second, For: 5 * time.Second, Every: time.Minute, Count: 3, Message: "busy"},
+			Code: 503, APICode: "ServiceUnavailable", After: 10 * time.Second, For: 5 * time.Second, Every: time.Minute, Count: 3, Message: "busy",
+		},
 		"op=GetThingProperties, action=stall, stall=2s": {Op: "GetThingProperties", Action: ActionStall, Stall: 2 * time.Second},
 	}
 	for spec, want := range good {

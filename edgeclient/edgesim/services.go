@@ -136,8 +136,10 @@ func checkServices(d *device, calls []serviceCall) *apiErr {
 // runService simulates the device executing one service.
 func (s *Server) runService(d *device, sc serviceCall, now time.Time) outcome {
 	if d.def.FailAll && sc.Name != "get" {
-		s.hub.publish(event{pk: d.prod.Key, dn: d.def.Name, name: "LampFault",
-			args: map[string]any{"ErrorCode": 9201}, ms: now.UnixMilli()})
+		s.hub.publish(event{
+			pk: d.prod.Key, dn: d.def.Name, name: "LampFault",
+			args: map[string]any{"ErrorCode": 9201}, ms: now.UnixMilli(),
+		})
 		return outcome{code: "Message.FailedReply", msg: "device replied code 9201: lamp driver fault"}
 	}
 	if svc := d.prod.service(sc.Name); svc != nil && s.world.chance(svc.FailRate) {
@@ -225,8 +227,10 @@ func (s *Server) calibrate(d *device, args map[string]any, now time.Time) outcom
 	s.world.mu.Lock()
 	defer s.world.mu.Unlock()
 	d.calOffset = toFloat(v)
-	s.hub.publish(event{pk: d.prod.Key, dn: d.def.Name, name: "CalibrationDone",
-		args: map[string]any{"offset": v}, ms: now.UnixMilli()})
+	s.hub.publish(event{
+		pk: d.prod.Key, dn: d.def.Name, name: "CalibrationDone",
+		args: map[string]any{"offset": v}, ms: now.UnixMilli(),
+	})
 	return outcome{}
 }
 
@@ -236,7 +240,9 @@ func (s *Server) resetEnergy(d *device, now time.Time) outcome {
 	defer s.world.mu.Unlock()
 	p := d.prod.prop("TotalEnergy")
 	d.energyReset += toFloat(s.world.valueLocked(d, p, now))
-	s.hub.publish(event{pk: d.prod.Key, dn: d.def.Name, name: "propertiesChanged",
-		args: map[string]any{"TotalEnergy": map[string]any{"time": now.UnixMilli(), "value": 0.0}}, ms: now.UnixMilli()})
+	s.hub.publish(event{
+		pk: d.prod.Key, dn: d.def.Name, name: "propertiesChanged",
+		args: map[string]any{"TotalEnergy": map[string]any{"time": now.UnixMilli(), "value": 0.0}}, ms: now.UnixMilli(),
+	})
 	return outcome{data: map[string]any{"TotalEnergy": 0}}
 }

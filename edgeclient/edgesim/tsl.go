@@ -92,13 +92,17 @@ func buildTSL(p *product) tsl {
 		{"get", "thing.service.property.get", "async", true, ids, all, "get", "Gets properties"},
 	}
 	for _, sd := range p.Services {
-		t.Services = append(t.Services, tslService{sd.ID, "thing.service." + sd.ID, "sync", false,
-			params(sd.Inputs), params(sd.Outputs), sd.Name, sd.Desc})
+		t.Services = append(t.Services, tslService{
+			sd.ID, "thing.service." + sd.ID, "sync", false,
+			params(sd.Inputs), params(sd.Outputs), sd.Name, sd.Desc,
+		})
 	}
 	t.Events = []tslEvent{{"post", "thing.event.property.post", "info", true, all, "post", "Reports properties"}}
 	for _, ed := range p.Events {
-		t.Events = append(t.Events, tslEvent{ed.ID, "thing.event." + ed.ID + ".post", ed.Type, false,
-			params(ed.Outputs), ed.Name, ed.Name})
+		t.Events = append(t.Events, tslEvent{
+			ed.ID, "thing.event." + ed.ID + ".post", ed.Type, false,
+			params(ed.Outputs), ed.Name, ed.Name,
+		})
 	}
 	return t
 }

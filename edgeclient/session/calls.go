@@ -85,8 +85,10 @@ func listDevices(ctx context.Context, api API) ([]model.PlanDevice, error) {
 			spec = fetchSpec(ctx, api, t.ProductKey)
 			specs[t.ProductKey] = spec
 		}
-		out = append(out, model.PlanDevice{ProductKey: t.ProductKey, DeviceName: t.DeviceName,
-			Properties: spec.properties, Services: spec.services})
+		out = append(out, model.PlanDevice{
+			ProductKey: t.ProductKey, DeviceName: t.DeviceName,
+			Properties: spec.properties, Services: spec.services,
+		})
 	}
 	return out, nil
 }

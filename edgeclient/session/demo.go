@@ -89,8 +89,10 @@ func newDemoScript() *demoScript {
 		{at: 28 * time.Second, name: "user viewer tries to call a service (403)", hook: viewerWrite, services: true},
 		// A reset is injected on a call that changes state, which net/http
 		// does not resend on its own.
-		{at: 40 * time.Second, name: "connection reset (transport error)", services: true,
-			hook: controls(func(c DemoControls) { c.ResetNext(edgeclient.OpCallThingServices) })},
+		{
+			at: 40 * time.Second, name: "connection reset (transport error)", services: true,
+			hook: controls(func(c DemoControls) { c.ResetNext(edgeclient.OpCallThingServices) }),
+		},
 		{at: 40*time.Second + 100*time.Millisecond, name: "call a service on every device", calls: serviceCalls, services: true},
 	}}
 }
@@ -237,17 +239,23 @@ func badCalls(devs []model.PlanDevice, ver string, round int) []model.Call {
 	var out []model.Call
 	d, ok := withProperties(devs, false)
 	if ok {
-		out = append(out, model.Call{Kind: model.CallGetProperties, ProductKey: d.ProductKey, DeviceName: "Gone" + n,
-			Identifiers: d.Properties})
+		out = append(out, model.Call{
+			Kind: model.CallGetProperties, ProductKey: d.ProductKey, DeviceName: "Gone" + n,
+			Identifiers: d.Properties,
+		})
 	} else {
 		d = devs[0]
 	}
 	out = append(out,
-		model.Call{Kind: model.CallGetProperties, ProductKey: d.ProductKey, DeviceName: d.DeviceName,
-			Identifiers: []string{"NoSuchProperty" + n}},
+		model.Call{
+			Kind: model.CallGetProperties, ProductKey: d.ProductKey, DeviceName: d.DeviceName,
+			Identifiers: []string{"NoSuchProperty" + n},
+		},
 		// The things collection takes GET only: 405 with Allow.
-		model.Call{Kind: model.CallRaw, Method: wrongMethods[round%len(wrongMethods)],
-			Path: "/" + ver + "/things?demo=" + n},
+		model.Call{
+			Kind: model.CallRaw, Method: wrongMethods[round%len(wrongMethods)],
+			Path: "/" + ver + "/things?demo=" + n,
+		},
 	)
 	return out
 }

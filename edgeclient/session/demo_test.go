@@ -85,13 +85,17 @@ func TestDemoViewerWriteIs403(t *testing.T) {
 	s := newSim(t, edgesim.Options{})
 	obs := edgeclient.NewChanObserver(64)
 	seq := &edgeclient.Sequence{}
-	main, err := edgeclient.New(edgeclient.Config{Gateway: s.URL, User: "admin", Password: "admin1234", CAPEM: s.CertPEM(),
-		Observer: obs, Sequence: seq})
+	main, err := edgeclient.New(edgeclient.Config{
+		Gateway: s.URL, User: "admin", Password: "admin1234", CAPEM: s.CertPEM(),
+		Observer: obs, Sequence: seq,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	viewer, err := edgeclient.New(edgeclient.Config{Gateway: s.URL, User: "viewer", Password: "viewer1234", CAPEM: s.CertPEM(),
-		Observer: obs, Sequence: seq})
+	viewer, err := edgeclient.New(edgeclient.Config{
+		Gateway: s.URL, User: "viewer", Password: "viewer1234", CAPEM: s.CertPEM(),
+		Observer: obs, Sequence: seq,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

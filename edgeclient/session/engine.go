@@ -171,8 +171,10 @@ func New(cfg Config) *Engine {
 	if cfg.Demo != nil {
 		e.demo = newDemoScript()
 	}
-	e.st = State{Session: cfg.ID, Gateway: cfg.Gateway, APIVersion: cfg.APIVersion, Simulated: cfg.Simulated,
-		Insecure: cfg.Insecure, Interval: cfg.Interval, Link: LinkConnecting}
+	e.st = State{
+		Session: cfg.ID, Gateway: cfg.Gateway, APIVersion: cfg.APIVersion, Simulated: cfg.Simulated,
+		Insecure: cfg.Insecure, Interval: cfg.Interval, Link: LinkConnecting,
+	}
 	return e
 }
 
@@ -404,8 +406,10 @@ func (e *Engine) up(now time.Time) {
 	switch {
 	case !e.probeAt.IsZero():
 		e.flush()
-		e.emit(Event{Kind: EventBack, After: now.Sub(e.lostSince), Failed: e.lostFailed,
-			Text: fmt.Sprintf("gateway back after %s", roundDuration(now.Sub(e.lostSince)))})
+		e.emit(Event{
+			Kind: EventBack, After: now.Sub(e.lostSince), Failed: e.lostFailed,
+			Text: fmt.Sprintf("gateway back after %s", roundDuration(now.Sub(e.lostSince))),
+		})
 		e.probeAt, e.linkFails, e.lostFailed = time.Time{}, 0, 0
 	case e.link == LinkConnecting:
 		e.flush()
@@ -435,8 +439,10 @@ func (e *Engine) lost(c model.Call, started time.Time, d decision, now time.Time
 	if e.probeAt.IsZero() {
 		e.lostSince = now
 		e.flush()
-		ev := Event{Kind: EventLost, Since: now, Why: d.kind, Text: d.text,
-			Fix: model.AdviceFor(&model.Record{Err: &model.TransportError{Kind: d.kind}})}
+		ev := Event{
+			Kind: EventLost, Since: now, Why: d.kind, Text: d.text,
+			Fix: model.AdviceFor(&model.Record{Err: &model.TransportError{Kind: d.kind}}),
+		}
 		e.emit(ev)
 		e.link = LinkLost
 		e.setState(func(s *State) { s.Link, s.Since, s.Why, s.Text = LinkLost, now, d.kind, d.text })
@@ -503,8 +509,10 @@ func (e *Engine) onWatch(m watchMsg) {
 		}
 	case watchDropped:
 		e.flush()
-		e.emit(Event{Kind: EventWatchClosed, Count: m.count, After: m.delay, RecordID: m.recordID,
-			Text: dropText(m.err)})
+		e.emit(Event{
+			Kind: EventWatchClosed, Count: m.count, After: m.delay, RecordID: m.recordID,
+			Text: dropText(m.err),
+		})
 	case watchEnded:
 		e.watchEnded(m, now)
 	}

@@ -67,8 +67,10 @@ func TestEnginePace(t *testing.T) {
 // TestEngineStalledDeviceHoldsOneSlot: one device's reads stall; the
 // others are still read at the pace, and the session is not lost.
 func TestEngineStalledDeviceHoldsOneSlot(t *testing.T) {
-	s := newSim(t, edgesim.Options{Faults: []edgesim.FaultRule{{Op: "GetThingProperties", Device: "Light01",
-		Action: edgesim.ActionStall, Stall: 10 * time.Second}}})
+	s := newSim(t, edgesim.Options{Faults: []edgesim.FaultRule{{
+		Op: "GetThingProperties", Device: "Light01",
+		Action: edgesim.ActionStall, Stall: 10 * time.Second,
+	}}})
 	c, obs := newClient(t, s.URL, s, func(cfg *edgeclient.Config) { cfg.Timeout = 3 * time.Second })
 	r := startEngine(t, c, obs, nil)
 	r.waitFor(t, 3*time.Second, "reads of other devices while Light01 stalls", func(_ []Event, recs []model.Record) bool {

@@ -43,8 +43,10 @@ const (
 
 // String names the kind.
 func (k EventKind) String() string {
-	names := [...]string{"", "records", "connecting", "up", "lost", "back", "halted", "watch open",
-		"watch closed", "demo", "pace", "ended"}
+	names := [...]string{
+		"", "records", "connecting", "up", "lost", "back", "halted", "watch open",
+		"watch closed", "demo", "pace", "ended",
+	}
 	if int(k) < len(names) {
 		return names[k]
 	}

@@ -13,13 +13,17 @@ import (
 )
 
 // fast is a policy short enough for tests.
-var fast = Policy{LinkBase: 50 * time.Millisecond, LinkMax: 200 * time.Millisecond,
+var fast = Policy{
+	LinkBase: 50 * time.Millisecond, LinkMax: 200 * time.Millisecond,
 	DNSBase: 200 * time.Millisecond, DNSMax: 400 * time.Millisecond,
-	ServerBase: 100 * time.Millisecond, ServerMax: 400 * time.Millisecond}
+	ServerBase: 100 * time.Millisecond, ServerMax: 400 * time.Millisecond,
+}
 
 // fastRetry keeps the client's own backoff short.
-var fastRetry = edgeclient.RetryPolicy{BaseDelay: 5 * time.Millisecond, MaxDelay: 20 * time.Millisecond,
-	MinDelay: 5 * time.Millisecond, MaxRetryAfter: 50 * time.Millisecond}
+var fastRetry = edgeclient.RetryPolicy{
+	BaseDelay: 5 * time.Millisecond, MaxDelay: 20 * time.Millisecond,
+	MinDelay: 5 * time.Millisecond, MaxRetryAfter: 50 * time.Millisecond,
+}
 
 func newSim(t testing.TB, opts edgesim.Options) *edgesim.Server {
 	t.Helper()
@@ -39,8 +43,10 @@ func newSim(t testing.TB, opts edgesim.Options) *edgesim.Server {
 func newClient(t testing.TB, url string, s *edgesim.Server, mod func(*edgeclient.Config)) (*edgeclient.Client, *edgeclient.ChanObserver) {
 	t.Helper()
 	obs := edgeclient.NewChanObserver(8192)
-	cfg := edgeclient.Config{Gateway: url, User: "admin", Password: "admin1234", Observer: obs, Retry: fastRetry,
-		Timeout: 2 * time.Second}
+	cfg := edgeclient.Config{
+		Gateway: url, User: "admin", Password: "admin1234", Observer: obs, Retry: fastRetry,
+		Timeout: 2 * time.Second,
+	}
 	if s != nil {
 		cfg.CAPEM = s.CertPEM()
 	}

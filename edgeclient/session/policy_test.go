@@ -68,7 +68,8 @@ func TestPolicyTable(t *testing.T) {
 		{name: "403", opts: dev(403, "Forbidden"), check: neverResent(403)},
 		{name: "404", opts: dev(404, "NotFound"), check: neverResent(404)},
 		{name: "405", opts: dev(405, "MethodNotAllowed"), check: neverResent(405)},
-		{name: "400 on the watch", opts: edgesim.Options{Faults: []edgesim.FaultRule{{Op: "BulkActions.Watch", Code: 400}}},
+		{
+			name: "400 on the watch", opts: edgesim.Options{Faults: []edgesim.FaultRule{{Op: "BulkActions.Watch", Code: 400}}},
 			check: func(t *testing.T, r *run, _ *edgesim.Server) {
 				if n := count(r.records(), edgeclient.OpBulkWatch, ""); n != 1 {
 					t.Errorf("the refused Watch was sent %d times", n)
@@ -77,13 +78,20 @@ func TestPolicyTable(t *testing.T) {
 				if len(closed) != 1 || !strings.Contains(closed[0].Text, "not reopened until the device list changes") {
 					t.Errorf("watch closed events %+v", closed)
 				}
-			}},
-		{name: "401 on login", client: func(c *edgeclient.Config) { c.Password = "wrong1234" },
-			check: halts("login refused (HTTP 401)", "check --user and the password", edgeclient.OpCreateAuthCookie)},
-		{name: "403 on login", opts: edgesim.Options{Faults: []edgesim.FaultRule{{Op: "CreateAuthCookie", Code: 403}}},
-			check: halts("login refused (HTTP 403)", "password", edgeclient.OpCreateAuthCookie)},
-		{name: "404 on ListThings", opts: edgesim.Options{Faults: []edgesim.FaultRule{{Op: "ListThings", Code: 404}}},
-			check: halts("ListThings: HTTP 404", "--api-version", edgeclient.OpListThings)},
+			},
+		},
+		{
+			name: "401 on login", client: func(c *edgeclient.Config) { c.Password = "wrong1234" },
+			check: halts("login refused (HTTP 401)", "check --user and the password", edgeclient.OpCreateAuthCookie),
+		},
+		{
+			name: "403 on login", opts: edgesim.Options{Faults: []edgesim.FaultRule{{Op: "CreateAuthCookie", Code: 403}}},
+			check: halts("login refused (HTTP 403)", "password", edgeclient.OpCreateAuthCookie),
+		},
+		{
+			name: "404 on ListThings", opts: edgesim.Options{Faults: []edgesim.FaultRule{{Op: "ListThings", Code: 404}}},
+			check: halts("ListThings: HTTP 404", "--api-version", edgeclient.OpListThings),
+		},
 		{name: "500 on a device", opts: dev(500, "Message.FailedReply"), backoff: time.Second, check: func(t *testing.T, r *run, _ *edgesim.Server) {
 			calls := firstAttempts(r.records(), edgeclient.OpGetThingProperties)
 			var mine []model.Record
@@ -101,7 +109,8 @@ func TestPolicyTable(t *testing.T) {
 			spaced(t, mine, 500*time.Millisecond)
 			noHalt(t, r)
 		}},
-		{name: "503", opts: edgesim.Options{Faults: []edgesim.FaultRule{{Code: 503}}}, backoff: time.Second,
+		{
+			name: "503", opts: edgesim.Options{Faults: []edgesim.FaultRule{{Code: 503}}}, backoff: time.Second,
 			check: func(t *testing.T, r *run, _ *edgesim.Server) {
 				logins := firstAttempts(r.records(), edgeclient.OpCreateAuthCookie)
 				if len(logins) == 0 || len(logins) > 3 {
@@ -109,12 +118,14 @@ func TestPolicyTable(t *testing.T) {
 				}
 				spaced(t, logins, 500*time.Millisecond)
 				noHalt(t, r)
-			}},
+			},
+		},
 		{name: "refused", url: deadURL, check: func(t *testing.T, r *run, _ *edgesim.Server) {
 			lost(t, r, model.ErrRefused, "Nothing accepted the connection")
 			spaced(t, firstAttempts(r.records(), edgeclient.OpCreateAuthCookie), fast.LinkBase/2)
 		}},
-		{name: "dns", url: func(*testing.T, *edgesim.Server) string { return "https://no-such-host.invalid:9999" },
+		{
+			name: "dns", url: func(*testing.T, *edgesim.Server) string { return "https://no-such-host.invalid:9999" },
 			check: func(t *testing.T, r *run, _ *edgesim.Server) {
 				lost(t, r, model.ErrDNS, "did not resolve")
 				logins := firstAttempts(r.records(), edgeclient.OpCreateAuthCookie)
@@ -124,21 +135,29 @@ func TestPolicyTable(t *testing.T) {
 						t.Errorf("a name that does not exist was looked up again at once: %+v", l)
 					}
 				}
-			}},
-		{name: "timeout", opts: edgesim.Options{Faults: []edgesim.FaultRule{{Op: "ListThings", Action: edgesim.ActionStall, Stall: 5 * time.Second}}},
+			},
+		},
+		{
+			name: "timeout", opts: edgesim.Options{Faults: []edgesim.FaultRule{{Op: "ListThings", Action: edgesim.ActionStall, Stall: 5 * time.Second}}},
 			client: func(c *edgeclient.Config) { c.Timeout = 150 * time.Millisecond },
 			check: func(t *testing.T, r *run, _ *edgesim.Server) {
 				lost(t, r, model.ErrTimeout, "did not answer in time")
-			}},
-		{name: "reset", opts: edgesim.Options{Faults: []edgesim.FaultRule{{Op: "ListThings", Action: edgesim.ActionReset}}},
+			},
+		},
+		{
+			name: "reset", opts: edgesim.Options{Faults: []edgesim.FaultRule{{Op: "ListThings", Action: edgesim.ActionReset}}},
 			check: func(t *testing.T, r *run, _ *edgesim.Server) {
 				lost(t, r, model.ErrReset, "connection was cut")
-			}},
-		{name: "truncated", opts: edgesim.Options{Faults: []edgesim.FaultRule{{Op: "ListThings", Action: edgesim.ActionTruncate}}},
+			},
+		},
+		{
+			name: "truncated", opts: edgesim.Options{Faults: []edgesim.FaultRule{{Op: "ListThings", Action: edgesim.ActionTruncate}}},
 			check: func(t *testing.T, r *run, _ *edgesim.Server) {
 				lost(t, r, model.ErrTruncated, "cut short")
-			}},
-		{name: "malformed", opts: edgesim.Options{Faults: []edgesim.FaultRule{{Op: "GetThingProperties", Device: "Light02", Action: edgesim.ActionMalformed}}},
+			},
+		},
+		{
+			name: "malformed", opts: edgesim.Options{Faults: []edgesim.FaultRule{{Op: "GetThingProperties", Device: "Light02", Action: edgesim.ActionMalformed}}},
 			backoff: time.Second, check: func(t *testing.T, r *run, _ *edgesim.Server) {
 				var mine []model.Record
 				for _, c := range firstAttempts(r.records(), edgeclient.OpGetThingProperties) {
@@ -154,18 +173,23 @@ func TestPolicyTable(t *testing.T) {
 				}
 				spaced(t, mine, 500*time.Millisecond)
 				noHalt(t, r)
-			}},
+			},
+		},
 		{name: "tls unknown authority", trust: false, check: func(t *testing.T, r *run, s *edgesim.Server) {
 			halts("not trusted", "--pin "+s.Fingerprint(), edgeclient.OpCreateAuthCookie)(t, r, s)
 		}},
-		{name: "tls pin mismatch", trust: false, client: func(c *edgeclient.Config) { c.Pin = "sha256:" + strings.Repeat("ab", 32) },
+		{
+			name: "tls pin mismatch", trust: false, client: func(c *edgeclient.Config) { c.Pin = "sha256:" + strings.Repeat("ab", 32) },
 			check: func(t *testing.T, r *run, s *edgesim.Server) {
 				halts("not the pinned sha256:abab", "--pin "+s.Fingerprint(), edgeclient.OpCreateAuthCookie)(t, r, s)
-			}},
-		{name: "tls name mismatch", url: otherNameGateway, trust: false, client: trustOtherName,
+			},
+		},
+		{
+			name: "tls name mismatch", url: otherNameGateway, trust: false, client: trustOtherName,
 			check: func(t *testing.T, r *run, s *edgesim.Server) {
 				halts("is for gateway.example, not this host", "--pin sha256:", edgeclient.OpCreateAuthCookie)(t, r, s)
-			}},
+			},
+		},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -259,10 +283,12 @@ func deadURL(t *testing.T, _ *edgesim.Server) string {
 // otherName is a certificate for gateway.example only, and its PEM.
 var otherName = func() (tls.Certificate, []byte) {
 	key, _ := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
-	tmpl := &x509.Certificate{SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "gateway.example"},
+	tmpl := &x509.Certificate{
+		SerialNumber: big.NewInt(7), Subject: pkix.Name{CommonName: "gateway.example"},
 		DNSNames: []string{"gateway.example"}, NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(time.Hour),
 		KeyUsage: x509.KeyUsageDigitalSignature | x509.KeyUsageCertSign, IsCA: true, BasicConstraintsValid: true,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth}}
+		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+	}
 	der, _ := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	return tls.Certificate{Certificate: [][]byte{der}, PrivateKey: key}, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
 }

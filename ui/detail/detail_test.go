@@ -16,8 +16,10 @@ func explainText(t *testing.T, r *model.Record) string {
 }
 
 func TestExplainLoginRefusedIsAboutCredentials(t *testing.T) {
-	out := explainText(t, &model.Record{Operation: "CreateAuthCookie", Method: "POST", Status: 401,
-		APICode: "Unauthorized", APIMessage: "bad credentials"})
+	out := explainText(t, &model.Record{
+		Operation: "CreateAuthCookie", Method: "POST", Status: 401,
+		APICode: "Unauthorized", APIMessage: "bad credentials",
+	})
 	for _, want := range []string{"refused the console user or password", "check --user and the password"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("missing %q in\n%s", want, out)

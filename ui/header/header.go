@@ -199,10 +199,8 @@ func sparkline(vs []uint64) string {
 	}
 	out := make([]rune, len(vs))
 	for i, v := range vs {
-		switch {
-		case v == 0:
-			out[i] = ' '
-		default:
+		out[i] = ' '
+		if v > 0 {
 			out[i] = sparkLevels[int(v*uint64(len(sparkLevels)-1)/peak)]
 		}
 	}

@@ -138,8 +138,10 @@ func newPrinter(o Options) *printer {
 		profile = colorprofile.Detect(o.Out, o.Environ)
 	}
 	out := &colorprofile.Writer{Forward: o.Out, Profile: profile}
-	return &printer{t: theme.For(o.NoColor || !tty, o.Dark), cat: o.Catalog, bw: bufio.NewWriter(out),
-		stats: model.NewStats(model.DefaultRateWindow)}
+	return &printer{
+		t: theme.For(o.NoColor || !tty, o.Dark), cat: o.Catalog, bw: bufio.NewWriter(out),
+		stats: model.NewStats(model.DefaultRateWindow),
+	}
 }
 
 // event prints ev (a batch of records, or a change of the session).

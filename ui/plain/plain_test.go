@@ -41,8 +41,10 @@ func newEngine(t *testing.T, opts edgesim.Options, version string) (*session.Eng
 	}
 	t.Cleanup(func() { _ = sim.Close() })
 	obs := edgeclient.NewChanObserver(session.ObserverBuffer)
-	c, err := edgeclient.New(edgeclient.Config{Gateway: sim.URL, APIVersion: version, User: "admin", Password: "admin1234",
-		CAPEM: sim.CertPEM(), Observer: obs})
+	c, err := edgeclient.New(edgeclient.Config{
+		Gateway: sim.URL, APIVersion: version, User: "admin", Password: "admin1234",
+		CAPEM: sim.CertPEM(), Observer: obs,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

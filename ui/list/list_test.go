@@ -1,0 +1,142 @@
+package list
+
+import (
+	"strings"
+	"testing"
+
+	"edgetop/model"
+	"edgetop/ui/keys"
+	"edgetop/ui/theme"
+	"edgetop/ui/uitest"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
+
+// newList is a list of n records (IDs 1..n, every 10th a 404) in a log of
+// capacity ring, with marks before the given sequence numbers.
+func newList(t *testing.T, n, ring int, markSeqs ...uint64) (*List, *model.Log) {
+	t.Helper()
+	cat, _ := uitest.Catalogs(t)
+	l := New(theme.NoColorTheme(), cat)
+	l.SetSize(100, 10)
+	log := model.NewLog(ring)
+	log.Append(uitest.ManyRecords(1, n)...)
+	var marks []Mark
+	for i, s := range markSeqs {
+		marks = append(marks, Mark{ID: uint64(i + 1), Seq: s, Kind: MarkKind(i % 2), Text: "mark"})
+	}
+	v := log.View(model.Filter{})
+	l.SetRows(v, v.Len(), marks)
+	return l, log
+}
+
+// TestRowsInterleaveMarks: a mark sits before the record with its
+// sequence number, and every row maps back to its record or mark.
+func TestRowsInterleaveMarks(t *testing.T) {
+	l, _ := newList(t, 6, 100, 0, 3, 3, 6)
+	var got []string
+	for i := range l.Len() {
+		r := l.Row(i)
+		switch {
+		case r.Mark != nil:
+			got = append(got, "M")
+		case r.Rec != nil:
+			got = append(got, string(rune('0'+r.Rec.ID)))
+		}
+	}
+	if s := strings.Join(got, ""); s != "M123MM456M" {
+		t.Fatalf("rows %s", s)
+	}
+	for j := range 6 {
+		if r := l.Row(l.rowOfRecord(j)); r.Rec == nil || r.Rec.ID != uint64(j+1) {
+			t.Fatalf("rowOfRecord(%d) = %d: %+v", j, l.rowOfRecord(j), r)
+		}
+	}
+}
+
+// TestSelectionFollowsItsRow: off live, the selected record stays selected
+// as records arrive and old ones fall out; a selected mark stays too; a
+// record that fell out leaves the cursor where it was.
+func TestSelectionFollowsItsRow(t *testing.T) {
+	l, log := newList(t, 50, 60)
+	if !l.Follow() || l.Selected().Rec.ID != 50 {
+		t.Fatal("not following the newest row")
+	}
+	l.MoveTo(40, false) // record 41
+	log.Append(uitest.ManyRecords(51, 20)...)
+	v := log.View(model.Filter{})
+	l.SetRows(v, v.Len(), nil)
+	if r := l.Selected(); r.Rec == nil || r.Rec.ID != 41 {
+		t.Fatalf("after eviction: %+v", r)
+	}
+	marks := []Mark{{ID: 7, Seq: 45, Text: "lost"}}
+	l.SetRows(v, v.Len(), marks)
+	l.MoveTo(l.rowOfRecord(35), false) // the record after the mark (seq 45, ID 46)
+	l.HandleKey(keyPress("k"), keys.Default().List)
+	if r := l.Selected(); r.Mark == nil || r.Mark.ID != 7 {
+		t.Fatalf("k onto the mark: %+v", r)
+	}
+	log.Append(uitest.ManyRecords(71, 5)...)
+	v = log.View(model.Filter{})
+	l.SetRows(v, v.Len(), marks)
+	if r := l.Selected(); r.Mark == nil {
+		t.Fatalf("the mark lost its selection: %+v", r)
+	}
+	l.MoveTo(0, false) // the oldest held record
+	log.Append(uitest.ManyRecords(76, 30)...)
+	v = log.View(model.Filter{})
+	l.SetRows(v, v.Len(), nil)
+	if l.Selected().Empty() || l.Cursor() != 0 {
+		t.Fatalf("a record that fell out: cursor %d", l.Cursor())
+	}
+}
+
+// TestJumpErrorAndTitle: n/N skip marks and successes; the title says
+// what the list holds.
+func TestJumpErrorAndTitle(t *testing.T) {
+	l, _ := newList(t, 30, 100, 10)
+	l.MoveTo(0, false)
+	if !l.JumpError(+1) || l.Selected().Rec.Status != 404 || l.Selected().Rec.ID != 8 {
+		t.Fatalf("n: %+v", l.Selected())
+	}
+	if !l.JumpError(+1) || l.Selected().Rec.ID != 18 {
+		t.Fatalf("n over the mark: %+v", l.Selected())
+	}
+	l.SetFollow(true)
+	if !l.JumpError(-1) || l.Selected().Rec.ID != 28 {
+		t.Fatalf("N from live: %+v", l.Selected())
+	}
+	if got := l.Title(5); got != "requests 30 (+5 older dropped from memory) · scrolled (G: live)" {
+		t.Fatalf("title %q", got)
+	}
+}
+
+// TestSyncDrawsExactly: the lines are exactly the header row and h rows
+// of w cells, the mark across the width, the selected row marked.
+func TestSyncDrawsExactly(t *testing.T) {
+	l, _ := newList(t, 30, 100, 28)
+	l.Sync()
+	lines := l.View()
+	if len(lines) != 11 {
+		t.Fatalf("%d lines", len(lines))
+	}
+	var sawMark, sawSel bool
+	for _, s := range lines {
+		if w := ansi.StringWidth(s); w != 100 {
+			t.Fatalf("line %q is %d wide", ansi.Strip(s), w)
+		}
+		sawMark = sawMark || strings.Contains(s, "── 00:00:00 mark ──")
+		sawSel = sawSel || strings.HasPrefix(ansi.Strip(s), "▸")
+	}
+	if !sawMark || !sawSel {
+		t.Fatalf("mark %v selected %v:\n%s", sawMark, sawSel, ansi.Strip(strings.Join(lines, "\n")))
+	}
+	before := strings.Join(l.View(), "\n")
+	l.Sync() // nothing changed: the same lines
+	if strings.Join(l.View(), "\n") != before {
+		t.Fatal("Sync without a change drew other lines")
+	}
+}
+
+func keyPress(k string) tea.KeyPressMsg { return tea.KeyPressMsg{Code: []rune(k)[0], Text: k} }
