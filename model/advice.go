@@ -105,6 +105,10 @@ var transportAdvice = map[ErrKind]string{
 		"page?) and the API version (--api-version).",
 }
 
+// cookieRenewedAdvice is the advice for a 401 the client fixed itself.
+const cookieRenewedAdvice = "Nothing to do: the cookie had run out, and edgetop logged in again " +
+	"(CreateAuthCookie) and retried; the next rows show both."
+
 // AdviceFor is Advice for one exchange: like Advice, but it knows that a
 // 401 on CreateAuthCookie means wrong credentials, not an expired cookie,
 // and that an exchange the client could not use (no response, or a 2xx
@@ -113,6 +117,9 @@ func AdviceFor(r *Record) string {
 	switch {
 	case r.Operation == "CreateAuthCookie" && r.Status == 401:
 		return loginRefusedAdvice
+	case r.Status == 401 && r.Action.Kind == ActionRenewed:
+		// The client fixed it: the cookie had run out, it got a new one.
+		return cookieRenewedAdvice
 	case r.Err != nil && (r.Status == 0 || r.Unusable()):
 		if a, ok := transportAdvice[r.Err.Kind]; ok {
 			return a

@@ -65,3 +65,16 @@ func TestAdviceForLoginRefused(t *testing.T) {
 		t.Errorf("AdviceFor(ListThings 401) = %q, want the status advice %q", got, want)
 	}
 }
+
+// TestAdviceForRenewedCookie: a 401 the client fixed by renewing the
+// cookie asks nothing of the operator; one it could not fix still does.
+func TestAdviceForRenewedCookie(t *testing.T) {
+	fixed := &Record{Operation: "GetThingProperties", Status: 401, Action: Action{Kind: ActionRenewed}}
+	if a := AdviceFor(fixed); !strings.HasPrefix(a, "Nothing to do") || strings.Contains(a, "password") {
+		t.Errorf("renewed 401: %q", a)
+	}
+	failed := &Record{Operation: "GetThingProperties", Status: 401, Action: Action{Kind: ActionGaveUp}}
+	if a := AdviceFor(failed); !strings.Contains(a, "password") {
+		t.Errorf("401 not fixed: %q", a)
+	}
+}

@@ -336,6 +336,12 @@ func TestHaltIsShownAndReported(t *testing.T) {
 	if !strings.HasPrefix(frame, " ■ login refused") {
 		t.Errorf("the link state is not first: %q", strings.SplitN(frame, "\n", 2)[0])
 	}
+	// The whole reason, too long for the footer, is on the marker row the
+	// list selects (it follows live) and in the pane.
+	if r := a.list.Selected(); r.Mark == nil || !strings.Contains(frame, "session stopped") ||
+		!strings.Contains(frame, "What you can do: check --user and the password") {
+		t.Errorf("no halt marker explained in the pane:\n%s", frame)
+	}
 	s := newFakeSession()
 	s.ch <- session.Event{Kind: session.EventHalted, Text: "TLS: not trusted", Fix: "--pin sha256:ab"}
 	cat, codes := a.deps.Catalog, a.deps.APICodes

@@ -99,8 +99,12 @@ func (a *App) handleEvent(ev session.Event) tea.Cmd {
 		a.setLink(session.LinkUp, ev)
 		a.addMark(list.MarkBack, ev, ev.Line(), "The gateway answers again.")
 	case session.EventHalted:
+		// The reason is too long for the footer: a marker row (the newest,
+		// selected while following) says all of it in the pane.
 		a.setLink(session.LinkHalted, ev)
 		a.halted = ev.Text + "; " + ev.Fix
+		a.addMark(list.MarkHalted, ev, "stopped: "+ev.Text, ev.Text+".\n\nWhat you can do: "+ev.Fix+
+			". edgetop calls the gateway no more; its cookie is deleted when you quit.")
 		a.setStickyNotice(noticeError, a.halted)
 	case session.EventPace:
 		a.st.Interval = ev.After

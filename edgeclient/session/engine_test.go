@@ -1,6 +1,7 @@
 package session
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -96,5 +97,46 @@ func TestEngineStopBeforeStart(t *testing.T) {
 	e.Start() // no effect
 	if s.Requests() != 0 {
 		t.Fatalf("%d requests", s.Requests())
+	}
+}
+
+// TestEngineLostAndBack: the gateway goes away and comes back: the
+// session says it is lost, since when and why, probes one call at a time,
+// and says when it is back and how many calls failed meanwhile.
+func TestEngineLostAndBack(t *testing.T) {
+	first := newSim(t, edgesim.Options{})
+	addr := strings.TrimPrefix(first.URL, "https://")
+	c, obs := newClient(t, first.URL, nil, func(cfg *edgeclient.Config) { cfg.Insecure = true })
+	r := startEngine(t, c, obs, nil)
+	r.waitFor(t, 5*time.Second, "reads", func(_ []Event, recs []model.Record) bool {
+		return count(recs, edgeclient.OpGetThingProperties, "") >= 3
+	})
+	_ = first.Close()
+	r.waitFor(t, 5*time.Second, "lost", func(evs []Event, _ []model.Record) bool { return len(having(evs, EventLost)) == 1 })
+	lost := having(r.events(), EventLost)[0]
+	if lost.Why != model.ErrRefused && lost.Why != model.ErrReset {
+		t.Errorf("lost because %s (%s)", lost.Why, lost.Text)
+	}
+	time.Sleep(300 * time.Millisecond) // a few probes fail
+	newSim(t, edgesim.Options{Listen: addr})
+	r.waitFor(t, 5*time.Second, "back", func(evs []Event, _ []model.Record) bool { return len(having(evs, EventBack)) == 1 })
+	back := having(r.events(), EventBack)[0]
+	if back.Failed < 1 || back.After < 300*time.Millisecond || !strings.Contains(back.Line(), "gateway back after") {
+		t.Errorf("back %+v", back)
+	}
+	if st := r.e.State(); st.Link != LinkUp {
+		t.Errorf("state %v", st.Link)
+	}
+	// While lost, one probe at a time: no two calls overlapped.
+	var probes []model.Record
+	for _, rec := range r.records() {
+		if rec.Attempt == 1 && !rec.Start.Before(lost.Since) && rec.Start.Before(back.At) {
+			probes = append(probes, rec)
+		}
+	}
+	for i := 1; i < len(probes); i++ {
+		if probes[i].Start.Before(probes[i-1].End()) {
+			t.Errorf("probes %d and %d overlap", probes[i-1].ID, probes[i].ID)
+		}
 	}
 }

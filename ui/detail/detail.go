@@ -152,6 +152,8 @@ func (d *Pane) Title(r list.Row) string {
 	switch {
 	case r.Mark != nil && r.Mark.Kind == list.MarkLost:
 		return "gateway lost"
+	case r.Mark != nil && r.Mark.Kind == list.MarkHalted:
+		return "session stopped"
 	case r.Mark != nil:
 		return "gateway back"
 	case r.Rec == nil:
@@ -399,14 +401,16 @@ func (x explainer) markLines(m *list.Mark, t *theme.Theme, w int) []string {
 	var p para
 	p.w, p.t = w, t
 	head := t.ClassTitle[model.Class2xx]
-	if m.Kind == list.MarkLost {
+	if m.Kind != list.MarkBack {
 		head = t.ClassTitle[model.ClassNet]
 	}
 	p.text(head, m.Text)
 	p.text(t.Muted, "session event · "+m.At.Format("15:04:05.000"))
-	if m.Detail != "" {
-		p.blank()
-		p.text(t.Text, m.Detail)
+	for _, para := range strings.Split(m.Detail, "\n\n") {
+		if para != "" {
+			p.blank()
+			p.text(t.Text, para)
+		}
 	}
 	return p.out
 }

@@ -3,6 +3,7 @@ package detail
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"edgetop/model"
 	"edgetop/ui/theme"
@@ -42,5 +43,25 @@ func TestExplainUndocumentedCodeSaysSo(t *testing.T) {
 	out := explainText(t, &model.Record{Operation: "GetThingProperties", Method: "GET", Status: 421, APICode: "TooManyConnections"})
 	if !strings.Contains(out, "not in the documented 2020-04-30 Code list") {
 		t.Errorf("undocumented Code not flagged:\n%s", out)
+	}
+}
+
+// TestActionSaidOnce: what the client did is one sentence, its delay and
+// its reason each said once (it used to read "Backed off 76ms and retried.
+// (refused: backed off 77ms and retried)").
+func TestActionSaidOnce(t *testing.T) {
+	for _, tt := range []struct {
+		a    model.Action
+		want string
+	}{
+		{model.Action{Kind: model.ActionBackoff, Delay: 76 * time.Millisecond, Detail: "refused"}, "Backed off 76ms and retried (refused)."},
+		{model.Action{Kind: model.ActionBackoff, Delay: time.Second, Detail: "503, Retry-After: 1"}, "Backed off 1.0s and retried (503, Retry-After: 1)."},
+		{model.Action{Kind: model.ActionRedirect, Detail: "to /2020-04-30/things"}, "Followed the redirect to /2020-04-30/things."},
+		{model.Action{Kind: model.ActionRenewed, Detail: "the gateway rejected the cookie"}, "Renewed the auth cookie and retried (the gateway rejected the cookie)."},
+		{model.Action{Kind: model.ActionGaveUp, Detail: "500 on a read, after 2 attempts"}, "Stopped retrying (500 on a read, after 2 attempts); the error went to the caller."},
+	} {
+		if got := actionText(&model.Record{Action: tt.a}); got != tt.want {
+			t.Errorf("%+v: %q, want %q", tt.a, got, tt.want)
+		}
 	}
 }

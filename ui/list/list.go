@@ -39,8 +39,9 @@ type MarkKind uint8
 
 // The kinds of marker row.
 const (
-	MarkLost MarkKind = iota // the gateway stopped answering
-	MarkBack                 // it answers again
+	MarkLost   MarkKind = iota // the gateway stopped answering
+	MarkBack                   // it answers again
+	MarkHalted                 // the session stopped calling for good
 )
 
 // Mark is a marker row, shown between the records before the record with
@@ -340,7 +341,7 @@ func (l *List) View() []string { return l.lines }
 // markRow draws a marker row across the whole width.
 func (l *List) markRow(m *Mark, selected bool) string {
 	st := l.t.MarkBack
-	if m.Kind == MarkLost {
+	if m.Kind != MarkBack {
 		st = l.t.MarkLost
 	}
 	if selected {

@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"edgetop/ui/uitest"
+
 	"golang.org/x/sys/unix"
 )
 
@@ -116,44 +118,8 @@ func FuzzParse(f *testing.F) {
 	})
 }
 
-// openPTY opens a pseudo-terminal pair.
-func openPTY(t *testing.T) (master, slave *os.File) {
-	t.Helper()
-	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		t.Skip("no pseudo-terminals here:", err)
-	}
-	if err := unix.IoctlSetPointerInt(int(m.Fd()), unix.TIOCSPTLCK, 0); err != nil {
-		m.Close()
-		t.Skip("unlockpt:", err)
-	}
-	n, err := unix.IoctlGetUint32(int(m.Fd()), unix.TIOCGPTN)
-	if err != nil {
-		m.Close()
-		t.Skip("ptsname:", err)
-	}
-	s, err := os.OpenFile("/dev/pts/"+itoa(n), os.O_RDWR|unix.O_NOCTTY, 0)
-	if err != nil {
-		m.Close()
-		t.Skip("open pts:", err)
-	}
-	t.Cleanup(func() { s.Close(); m.Close() })
-	return m, s
-}
-
-func itoa(n uint32) string {
-	if n == 0 {
-		return "0"
-	}
-	var b []byte
-	for ; n > 0; n /= 10 {
-		b = append([]byte{byte('0' + n%10)}, b...)
-	}
-	return string(b)
-}
-
 func TestPromptReads(t *testing.T) {
-	m, s := openPTY(t)
+	m, s := uitest.OpenPTY(t)
 	var out bytes.Buffer
 	go func() { _, _ = m.WriteString("hunter22\n") }()
 	got, err := Prompt(t.Context(), int(s.Fd()), &out, "Password: ")
@@ -165,7 +131,7 @@ func TestPromptReads(t *testing.T) {
 // TestPromptCancelRestoresTerminal: Ctrl+C at the prompt ends it at once,
 // with echo back on.
 func TestPromptCancelRestoresTerminal(t *testing.T) {
-	_, s := openPTY(t)
+	_, s := uitest.OpenPTY(t)
 	fd := int(s.Fd())
 	before, err := unix.IoctlGetTermios(fd, unix.TCGETS)
 	if err != nil {

@@ -3,8 +3,10 @@ package plain
 import (
 	"context"
 	"errors"
+	"io"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -188,4 +190,70 @@ func TestRunHaltExits1(t *testing.T) {
 	if sim.Requests() != 1 || !strings.Contains(errOut.String(), "stopped: login refused") {
 		t.Errorf("%d requests; summary %q", sim.Requests(), errOut.String())
 	}
+}
+
+// TestColourFollowsTheTerminal: on a 256-colour terminal plain mode writes
+// 256-colour sequences (the theme's 24-bit ones brought down), on a pipe
+// none at all, and with NO_COLOR no colour even on a terminal.
+func TestColourFollowsTheTerminal(t *testing.T) {
+	cat, _ := uitest.Catalogs(t)
+	for _, tt := range []struct {
+		name    string
+		noColor bool
+		want    []string
+		not     []string
+	}{
+		{name: "256 colours", want: []string{"38;5;"}, not: []string{"38;2;"}},
+		{name: "NO_COLOR", noColor: true, not: []string{"38;5;", "38;2;", "\x1b[3"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			master, slave := uitest.OpenPTY(t)
+			s := &fakeRunner{ch: make(chan session.Event, 4)}
+			s.ch <- session.Event{Kind: session.EventRecords, Records: uitest.SampleRecords(), At: uitest.T0}
+			s.ch <- session.Event{Kind: session.EventHalted, Text: "stop", Fix: "fix"}
+			read := make(chan string, 1)
+			go func() {
+				// Reading the master ends with EIO once the slave is closed.
+				b, _ := io.ReadAll(master)
+				read <- string(b)
+			}()
+			_ = Run(context.Background(), s, Options{Out: slave, Err: io.Discard, Catalog: cat, NoColor: tt.noColor,
+				Environ: []string{"TERM=xterm-256color"}})
+			slave.Close()
+			out := <-read
+			for _, w := range tt.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("no %q in %q", w, out[:min(len(out), 200)])
+				}
+			}
+			for _, n := range tt.not {
+				if strings.Contains(out, n) {
+					t.Errorf("%q in %q", n, out[:min(len(out), 200)])
+				}
+			}
+		})
+	}
+	var pipe strings.Builder
+	s := &fakeRunner{ch: make(chan session.Event, 4)}
+	s.ch <- session.Event{Kind: session.EventRecords, Records: uitest.SampleRecords(), At: uitest.T0}
+	s.ch <- session.Event{Kind: session.EventHalted, Text: "stop", Fix: "fix"}
+	_ = Run(context.Background(), s, Options{Out: &pipe, Err: io.Discard, Catalog: cat, Environ: []string{"TERM=xterm-256color"}})
+	if strings.Contains(pipe.String(), "\x1b") {
+		t.Errorf("escape sequences on a pipe: %q", pipe.String()[:200])
+	}
+}
+
+// fakeRunner is a session whose events are what the test queued.
+type fakeRunner struct {
+	ch   chan session.Event
+	once sync.Once
+}
+
+func (f *fakeRunner) Start()                       {}
+func (f *fakeRunner) Events() <-chan session.Event { return f.ch }
+func (f *fakeRunner) State() session.State         { return session.State{} }
+func (f *fakeRunner) Pace(int)                     {}
+func (f *fakeRunner) Stop(context.Context) error {
+	f.once.Do(func() { close(f.ch) })
+	return nil
 }

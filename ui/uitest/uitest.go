@@ -5,9 +5,13 @@ package uitest
 
 import (
 	"bytes"
+	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/sys/unix"
 
 	"edgetop/assets"
 	"edgetop/model"
@@ -132,4 +136,30 @@ func NetHostile(id uint64) model.Record {
 	r.Status = 0
 	r.Err = &model.TransportError{Kind: model.ErrKind("k" + Evil), Text: Evil}
 	return r
+}
+
+// OpenPTY opens a pseudo-terminal pair, or skips the test where there is
+// none; both ends are closed when the test ends.
+func OpenPTY(t *testing.T) (master, slave *os.File) {
+	t.Helper()
+	m, err := os.OpenFile("/dev/ptmx", os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		t.Skip("no pseudo-terminals here:", err)
+	}
+	if err := unix.IoctlSetPointerInt(int(m.Fd()), unix.TIOCSPTLCK, 0); err != nil {
+		m.Close()
+		t.Skip("unlockpt:", err)
+	}
+	n, err := unix.IoctlGetUint32(int(m.Fd()), unix.TIOCGPTN)
+	if err != nil {
+		m.Close()
+		t.Skip("ptsname:", err)
+	}
+	s, err := os.OpenFile("/dev/pts/"+strconv.FormatUint(uint64(n), 10), os.O_RDWR|unix.O_NOCTTY, 0)
+	if err != nil {
+		m.Close()
+		t.Skip("open pts:", err)
+	}
+	t.Cleanup(func() { s.Close(); m.Close() })
+	return m, s
 }
