@@ -217,8 +217,10 @@ func TestColourFollowsTheTerminal(t *testing.T) {
 				b, _ := io.ReadAll(master)
 				read <- string(b)
 			}()
-			_ = Run(context.Background(), s, Options{Out: slave, Err: io.Discard, Catalog: cat, NoColor: tt.noColor,
-				Environ: []string{"TERM=xterm-256color"}})
+			_ = Run(context.Background(), s, Options{
+				Out: slave, Err: io.Discard, Catalog: cat, NoColor: tt.noColor,
+				Environ: []string{"TERM=xterm-256color"},
+			})
 			slave.Close()
 			out := <-read
 			for _, w := range tt.want {
