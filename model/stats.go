@@ -159,35 +159,31 @@ func (s *Stats) addDevice(dev string, isErr bool) {
 // FailingOperations returns the operations that had errors, most errors
 // first (ties by name), at most n.
 func (s *Stats) FailingOperations(n int) []OpCount {
-	var out []OpCount
-	for _, o := range s.ops {
-		if o.Errors > 0 {
-			out = append(out, o)
-		}
-	}
-	slices.SortFunc(out, func(a, b OpCount) int {
-		if c := cmp.Compare(b.Errors, a.Errors); c != 0 {
-			return c
-		}
-		return cmp.Compare(a.Operation, b.Operation)
-	})
-	return out[:min(n, len(out))]
+	return mostFailing(s.ops, n, func(o OpCount) (uint64, string) { return o.Errors, o.Operation })
 }
 
 // FailingDevices returns the devices whose records had errors, most errors
 // first (ties by name), at most n.
 func (s *Stats) FailingDevices(n int) []DeviceCount {
-	var out []DeviceCount
-	for _, d := range s.devs {
-		if d.Errors > 0 {
-			out = append(out, d)
+	return mostFailing(s.devs, n, func(d DeviceCount) (uint64, string) { return d.Errors, d.Device })
+}
+
+// mostFailing returns the items with errors, most first (ties by name), at
+// most n.
+func mostFailing[T any](items []T, n int, key func(T) (errs uint64, name string)) []T {
+	var out []T
+	for _, it := range items {
+		if errs, _ := key(it); errs > 0 {
+			out = append(out, it)
 		}
 	}
-	slices.SortFunc(out, func(a, b DeviceCount) int {
-		if c := cmp.Compare(b.Errors, a.Errors); c != 0 {
+	slices.SortFunc(out, func(a, b T) int {
+		ea, na := key(a)
+		eb, nb := key(b)
+		if c := cmp.Compare(eb, ea); c != 0 {
 			return c
 		}
-		return cmp.Compare(a.Device, b.Device)
+		return cmp.Compare(na, nb)
 	})
 	return out[:min(n, len(out))]
 }

@@ -267,7 +267,9 @@ func (e *Engine) setState(f func(*State)) {
 	e.mu.Unlock()
 }
 
-// loop is the session: the only goroutine that touches the plan.
+// loop is the session: the only goroutine that touches the plan. After
+// Stop it goes on taking the results, streams and records of what is still
+// running (cancelled) until all of it is done, then ends the session.
 func (e *Engine) loop() {
 	var recs <-chan model.Record
 	if e.cfg.Records != nil {
@@ -277,11 +279,18 @@ func (e *Engine) loop() {
 	defer tick.Stop()
 	flush := time.NewTimer(time.Hour)
 	flush.Stop()
+	stop := e.stopReq
+	var idle, deadline <-chan struct{} // set by Stop
 	e.emit(Event{Kind: EventConnecting, Text: "connecting to " + e.cfg.Gateway})
 	for {
 		select {
-		case <-e.stopReq:
-			e.windDown(e.stopArg, recs)
+		case <-stop:
+			stop, idle, deadline = nil, e.windDown(), e.stopArg.Done()
+		case <-idle:
+			e.end()
+			return
+		case <-deadline:
+			e.end()
 			return
 		case <-tick.C:
 			e.schedule()
@@ -621,10 +630,9 @@ func (e *Engine) emit(ev Event) {
 	}
 }
 
-// windDown is the loop's end (Stop): cancel the calls and streams, keep
-// taking their results and records until they are all done, delete the
-// cookies, send the last records and EventEnded, close the stream.
-func (e *Engine) windDown(ctx context.Context, recs <-chan model.Record) {
+// windDown starts the end (Stop): no new calls, the running ones and the
+// streams cancelled. The returned channel closes once they are all done.
+func (e *Engine) windDown() <-chan struct{} {
 	e.stopping = true
 	e.cancel()
 	idle := make(chan struct{})
@@ -632,26 +640,13 @@ func (e *Engine) windDown(ctx context.Context, recs <-chan model.Record) {
 		e.work.Wait()
 		close(idle)
 	}()
-	for waiting := true; waiting; {
-		select {
-		case <-idle:
-			waiting = false
-		case r := <-e.results:
-			e.onResult(r)
-		case m := <-e.watchCh:
-			e.onWatch(m)
-		case f := <-e.ctl:
-			f()
-		case r := <-recs:
-			e.pending = append(e.pending, r)
-			if len(e.pending) >= drainMax {
-				e.flush()
-			}
-		case <-ctx.Done():
-			waiting = false
-		}
-	}
-	e.stopErr = e.closeClients(ctx)
+	return idle
+}
+
+// end finishes the session: the cookies deleted, the last records and
+// EventEnded sent, the stream closed.
+func (e *Engine) end() {
+	e.stopErr = e.closeClients(e.stopArg)
 	for e.flush(); e.cfg.Records != nil && len(e.cfg.Records.C()) > 0; {
 		e.flush()
 	}
