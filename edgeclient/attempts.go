@@ -28,10 +28,17 @@ type attemptTrace struct {
 	wrote bool // the current attempt's request was written
 }
 
-// newAttemptTrace returns the trace for the hop's Do.
-func newAttemptTrace(c *Client, s *callState, h *hop) *httptrace.ClientTrace {
+// newAttemptTrace returns the watch of the hop's Do and its trace.
+func newAttemptTrace(c *Client, s *callState, h *hop) (*attemptTrace, *httptrace.ClientTrace) {
 	t := &attemptTrace{c: c, s: s, h: h}
-	return &httptrace.ClientTrace{GetConn: t.getConn, GotConn: t.gotConn, WroteRequest: t.wroteRequest}
+	return t, &httptrace.ClientTrace{GetConn: t.getConn, GotConn: t.gotConn, WroteRequest: t.wroteRequest}
+}
+
+// written reports whether the current attempt's request was written.
+func (t *attemptTrace) written() bool {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	return t.wrote
 }
 
 func (t *attemptTrace) gotConn(httptrace.GotConnInfo) {

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"time"
 
@@ -27,8 +28,9 @@ type callState struct {
 	attempt      int
 	parent       uint64
 	link         model.Link
-	retries      int // backoff retries so far
-	hops         int // redirects followed so far
+	retries      int      // backoff retries so far
+	hops         int      // redirects followed so far
+	visited      []string // method origin path of each hop redirected from
 }
 
 // next links the coming exchange to the record that led to it.
@@ -155,7 +157,7 @@ func (c *Client) onSuccess(s *callState, h *hop, onOK func(*hop) error) error {
 // nothing.
 func (c *Client) onTransportError(ctx context.Context, s *callState, h *hop) (bool, error) {
 	kind := classify(h.err, ctx.Err())
-	h.rec.Err = &model.TransportError{Kind: kind, Text: c.sec.mask(h.err.Error()) + peerFingerprint(h.err)}
+	h.rec.Err = &model.TransportError{Kind: kind, Text: c.sec.mask(errText(h.err)) + peerFingerprint(h.err)}
 	retry := false
 	switch kind {
 	case model.ErrRefused:
@@ -173,7 +175,11 @@ func (c *Client) onTransportError(ctx context.Context, s *callState, h *hop) (bo
 	if retry && ctx.Err() == nil {
 		return c.backoff(ctx, s, h, string(kind))
 	}
-	c.emit(&h.rec)
+	if !(kind == model.ErrCanceled && h.unsent) {
+		// A call the caller cancelled before its request went out is no
+		// exchange: the gateway received nothing, so there is no record.
+		c.emit(&h.rec)
+	}
 	return false, hopNetError(s.rq.op, h)
 }
 
@@ -217,7 +223,17 @@ func (c *Client) onRedirect(s *callState, h *hop) (bool, error) {
 	if u.RawQuery != "" {
 		path += "?" + u.RawQuery
 	}
-	h.rec.Action = model.Action{Kind: model.ActionRedirect, Detail: "to " + limitText(path, 200)}
+	method := s.method
+	if st == http.StatusSeeOther {
+		method = http.MethodGet
+	}
+	s.visited = append(s.visited, s.method+" "+s.origin+s.path)
+	if slices.Contains(s.visited, method+" "+origin+path) {
+		h.rec.Action = model.Action{Kind: model.ActionGaveUp, Detail: "redirect loop: back to " + limitText(c.sec.mask(path), 200)}
+		c.emit(&h.rec)
+		return false, &APIError{Status: st, Message: "redirect loop", Operation: s.rq.op, RecordID: h.rec.ID}
+	}
+	h.rec.Action = model.Action{Kind: model.ActionRedirect, Detail: "to " + limitText(c.sec.mask(path), 200)}
 	c.emit(&h.rec)
 	if origin != c.gateway {
 		s.cross = true
@@ -251,10 +267,15 @@ func (c *Client) backoff(ctx context.Context, s *callState, h *hop, why string) 
 	if h.resp != nil {
 		if ra, ok := retryDelay(p, h.resp.Header, time.Now(), min(s.retries, 30)); ok {
 			d = ra
-			detail = fmt.Sprintf("%s, Retry-After: %s", why, limitText(h.resp.Header.Get("Retry-After"), 40))
+			detail = fmt.Sprintf("%s, Retry-After: %s", why, limitText(c.sec.mask(h.resp.Header.Get("Retry-After")), 40))
 		}
 		if h.resp.StatusCode == http.StatusMisdirectedRequest {
 			detail += fmt.Sprintf(", concurrency lowered to %d", c.lim.halve())
+			// The budget is connections per client IP: idle ones held
+			// in the pool count against it too.
+			if c.idle != nil {
+				c.idle.CloseIdleConnections()
+			}
 		}
 	}
 	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {

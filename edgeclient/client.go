@@ -94,6 +94,7 @@ func New(cfg Config) (*Client, error) {
 	c.basicHdr, c.uaHdr = []string{c.basic}, []string{cfg.UserAgent}
 	c.sec.addCredential(cfg.Password)
 	c.sec.addCredential(cred)
+	c.sec.addCredential(cfg.User + ":" + cfg.Password)
 	rt := cfg.Transport
 	if rt == nil {
 		tc, err := cfg.tlsConfig(base.Hostname())
@@ -152,6 +153,12 @@ func (c *Client) PeerFingerprint() string {
 	s, _ := c.peerFP.Load().(string)
 	return s
 }
+
+// Mask replaces every secret the client knows (the password, the Basic
+// credential, the tokens and cookies it was issued) in text from the
+// gateway, for callers that show such text outside a record (a
+// certificate's names in a message).
+func (c *Client) Mask(text string) string { return c.sec.mask(text) }
 
 // Gateway is the gateway's base URL, scheme://host:port.
 func (c *Client) Gateway() string { return c.gateway }

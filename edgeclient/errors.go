@@ -8,6 +8,8 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"net/url"
+	"os"
 	"strconv"
 	"strings"
 	"syscall"
@@ -217,4 +219,28 @@ func classify(err error, parentErr error) model.ErrKind {
 		return model.ErrTLS
 	}
 	return model.ErrOther
+}
+
+// errText is a transport error as the record shows it: without the
+// method and URL net/http puts in front (the record has them) and, for a
+// socket error, without the local address: "connection reset by peer",
+// "connection refused (dialling 10.0.0.5:9999)".
+func errText(err error) string {
+	if ue, ok := err.(*url.Error); ok && ue.Err != nil {
+		err = ue.Err
+	}
+	oe, ok := err.(*net.OpError)
+	if !ok || oe.Err == nil {
+		return err.Error()
+	}
+	inner := oe.Err
+	var se *os.SyscallError
+	if errors.As(inner, &se) && se.Err != nil {
+		inner = se.Err
+	}
+	text := inner.Error()
+	if oe.Op == "dial" && oe.Addr != nil {
+		text += " (dialling " + oe.Addr.String() + ")"
+	}
+	return text
 }

@@ -17,6 +17,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"edgetop/model"
 )
 
 // hostilePass is a password with characters that escape differently in
@@ -347,4 +349,111 @@ func TestCallerErrorsAreMasked(t *testing.T) {
 
 func contextWithTimeout(t *testing.T, d time.Duration) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(t.Context(), d)
+}
+
+// splitGW is a hostile gateway that hides the secrets it echoes: split by
+// escape sequences, controls, bidi and zero-width characters (which the
+// screen drops, joining the halves again), in other cases and encodings,
+// in device names, a redirect's host, header names, across the body
+// preview's end, and after setting many other cookies to push the token
+// out of the client's memory.
+type splitGW struct {
+	mu  sync.Mutex
+	tok string
+}
+
+func (g *splitGW) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	g.mu.Lock()
+	tok := g.tok
+	g.mu.Unlock()
+	pw := hostilePass
+	half := func(s, sep string) string { return s[:len(s)/2] + sep + s[len(s)/2:] }
+	switch {
+	case strings.HasSuffix(r.URL.Path, "/auth/cookies") && r.Method == http.MethodPost:
+		b := make([]byte, 32)
+		_, _ = rand.Read(b)
+		tok = hex.EncodeToString(b)
+		g.mu.Lock()
+		g.tok = tok
+		g.mu.Unlock()
+		w.Header().Add("Set-Cookie", "token="+tok+"; Max-Age=3600; Path=/")
+		for i := range 20 { // more cookies than the client remembers
+			w.Header().Add("Set-Cookie", fmt.Sprintf("c%d=%x; Path=/", i, b[:8+i%8]))
+		}
+		w.Header().Set("X-Split", half(tok, "\u2066"))
+		w.WriteHeader(http.StatusCreated)
+		return
+	case strings.HasSuffix(r.URL.Path, "/things"):
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprintf(w, `{"Data":{"Things":[{"ProductKey":"pk","DeviceName":%q},{"ProductKey":%q,"DeviceName":"d2"}]}}`, pw, tok)
+		return
+	case strings.Contains(r.URL.Path, "/redirect/"):
+		w.Header().Set("Location", "https://"+url.PathEscape(tok)+".invalid/x")
+		w.WriteHeader(http.StatusFound)
+		return
+	case strings.Contains(r.URL.Path, "/cut/"):
+		// The token across the preview's end.
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(http.StatusBadRequest)
+		pad := strings.Repeat("x", 4096-30)
+		fmt.Fprintf(w, `{"Code":"BadRequest","Message":"%s %s"}`, pad, tok)
+		return
+	}
+	cred := base64.StdEncoding.EncodeToString([]byte("admin:" + pw))
+	msg := strings.Join([]string{
+		half(pw, "\x1b[m"), half(pw, "\r"), half(pw, "\u202e"), half(pw, "\x00"), half(pw, "\u0086"), half(pw, "\u200b"),
+		half(tok, "\x1b]0;x\x07"), half(tok, "\u00ad"), strings.ToUpper(tok), strings.TrimRight(cred, "="),
+		base64.StdEncoding.EncodeToString([]byte(pw)),
+	}, " | ")
+	jm, _ := json.Marshal(msg)
+	w.Header().Set("X-"+strings.ToLower(tok[:20]), "name")
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(http.StatusBadRequest)
+	fmt.Fprintf(w, `{"Code":%s,"Message":%s}`, jm, jm)
+}
+
+func TestHiddenSecretsAreMasked(t *testing.T) {
+	g := &splitGW{}
+	srv := httptest.NewUnstartedServer(g)
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.StartTLS()
+	t.Cleanup(srv.Close)
+	rec := &recorder{}
+	c, err := New(Config{Gateway: srv.URL, User: "admin", Password: hostilePass, CAPEM: pemOf(srv), Observer: rec, Retry: fastRetry})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	_ = c.CreateAuthCookie(ctx)
+	_, _ = c.ListThings(ctx, ThingFilter{})
+	_, _ = c.GetThingProperties(ctx, "pk", "dev", "x")
+	_, _ = c.GetThingProperties(ctx, "pk", "redirect", "x")
+	_, _ = c.GetThingProperties(ctx, "pk", "cut", "x")
+	_ = c.Close(ctx)
+	g.mu.Lock()
+	tok := g.tok
+	g.mu.Unlock()
+	secrets := []string{hostilePass, tok, tok[12:52], base64.StdEncoding.EncodeToString([]byte("admin:" + hostilePass))[:20]}
+	recs := rec.all()
+	if len(recs) < 6 {
+		t.Fatalf("only %d records", len(recs))
+	}
+	for _, r := range recs {
+		b, _ := json.Marshal(r)
+		// The record as it reads on screen: what a terminal drops removed.
+		for _, view := range []string{string(b), joinHidden(string(b))} {
+			lower := strings.ToLower(view)
+			for _, s := range secrets {
+				if strings.Contains(lower, strings.ToLower(s)) {
+					t.Errorf("record %d (%s) shows a secret %q: %.300s", r.ID, r.Operation, MaskToken(s), view)
+				}
+			}
+		}
+	}
+	if cut := recs[len(recs)-2].ResponseBody; len(cut.Preview) > model.BodyPreviewMax || !cut.Truncated {
+		t.Errorf("the cut body: %d bytes, truncated %v", len(cut.Preview), cut.Truncated)
+	}
+	if got := c.Mask("cert for CN=" + hostilePass); strings.Contains(got, hostilePass) {
+		t.Errorf("Mask left the password: %q", got)
+	}
 }

@@ -2,11 +2,13 @@ package edgeclient
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"net/url"
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"edgetop/model"
 )
@@ -88,16 +90,20 @@ func maskCookiePath(p string) string {
 
 // secrets is the set of strings that must never reach a Record in clear:
 // the password and the Basic credential (in the forms a gateway could echo
-// them: as is, JSON-escaped, URL-escaped) and the newest tokens this client
-// was issued. Writers lock; tokens change about once per cookie lifetime.
+// them: as is, JSON-escaped, URL-escaped, base64, padded or not), every
+// token CreateAuthCookie issued (the newest maxTokens), and the values of
+// other cookies the gateway set (the newest maxCookies, kept apart so that
+// a gateway setting many cookies cannot push the real token out). Writers
+// lock; secrets change about once per cookie lifetime.
 type secrets struct {
-	mu     sync.RWMutex
-	fixed  []secret // the credentials: never forgotten
-	tokens []secret // the newest tokens, oldest first
+	mu      sync.RWMutex
+	fixed   []secret // the credentials: never forgotten
+	tokens  []secret // the newest auth tokens, oldest first
+	cookies []secret // the newest other cookie values, oldest first
 }
 
 type secret struct {
-	value, masked string
+	value, lower, masked string
 }
 
 // minSecretLen keeps very short passwords from turning every matching
@@ -105,18 +111,44 @@ type secret struct {
 // they are known to be (Authorization headers).
 const minSecretLen = 4
 
-// maxTokens is how many issued tokens are remembered for masking. Older
-// tokens are long gone from anything a gateway sends; a token in any
-// "token=" assignment is masked whether it is known or not.
-const maxTokens = 16
+// maxTokens and maxCookies are how many issued tokens and other cookie
+// values are remembered for masking. Older tokens are long gone from
+// anything a gateway sends; a token in any "token=" assignment is masked
+// whether it is known or not.
+const (
+	maxTokens  = 64
+	maxCookies = 16
+)
+
+// previewMargin is how much more of a body than BodyPreviewMax a record
+// holds until it is masked: a secret that straddles the preview's end is
+// masked whole, then the preview is cut.
+const previewMargin = 1024
+
+// Caps on the API's Code and Message in a record (a body can be 8 MiB).
+const (
+	maxAPICode    = 256
+	maxAPIMessage = 2048
+)
+
+func newSecret(value, masked string) secret {
+	return secret{value: value, lower: strings.ToLower(value), masked: masked}
+}
 
 // addCredential registers the password or the Basic credential, with the
-// escaped forms a gateway or proxy might echo it in.
+// escaped and encoded forms a gateway or proxy might echo it in.
 func (s *secrets) addCredential(value string) {
 	if len(value) < minSecretLen {
 		return
 	}
-	forms := []string{value, url.QueryEscape(value), url.PathEscape(value)}
+	b64 := base64.StdEncoding.EncodeToString([]byte(value))
+	forms := []string{
+		value, url.QueryEscape(value), url.PathEscape(value),
+		b64, strings.TrimRight(b64, "="), base64.RawURLEncoding.EncodeToString([]byte(value)),
+	}
+	if strings.TrimRight(value, "=") != value {
+		forms = append(forms, strings.TrimRight(value, "=")) // a base64 credential without its padding
+	}
 	// JSON as encoding/json writes it (HTML-escaped), as most encoders do
 	// (not), and as Lua's cjson does on a gateway (with "\/").
 	if b, err := json.Marshal(value); err == nil {
@@ -133,55 +165,217 @@ func (s *secrets) addCredential(value string) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	for _, f := range forms {
-		if !slices.ContainsFunc(s.fixed, func(x secret) bool { return x.value == f }) {
-			s.fixed = append(s.fixed, secret{f, maskSuffix})
+		if len(f) >= minSecretLen && !slices.ContainsFunc(s.fixed, func(x secret) bool { return x.value == f }) {
+			s.fixed = append(s.fixed, newSecret(f, maskSuffix))
 		}
 	}
 }
 
-// addToken registers a token the gateway issued, before anything that
+// addToken registers a token CreateAuthCookie issued, before anything that
 // carries it is recorded.
-func (s *secrets) addToken(tok string) {
-	if len(tok) < minSecretLen {
+func (s *secrets) addToken(tok string) { s.remember(&s.tokens, tok, maxTokens) }
+
+// addCookie registers the value of another cookie the gateway set.
+func (s *secrets) addCookie(v string) { s.remember(&s.cookies, v, maxCookies) }
+
+func (s *secrets) remember(list *[]secret, v string, most int) {
+	if len(v) < minSecretLen {
 		return
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	if slices.ContainsFunc(s.tokens, func(x secret) bool { return x.value == tok }) {
+	if slices.ContainsFunc(*list, func(x secret) bool { return x.value == v }) {
 		return
 	}
-	if len(s.tokens) >= maxTokens {
-		s.tokens = slices.Delete(s.tokens, 0, 1)
+	if len(*list) >= most {
+		*list = slices.Delete(*list, 0, 1)
 	}
-	s.tokens = append(s.tokens, secret{tok, MaskToken(tok)})
+	*list = append(*list, newSecret(v, MaskToken(v)))
 }
 
-// mask replaces every known secret in text and masks token assignments.
-// It is idempotent: masking masked text changes nothing.
+// mask replaces every known secret in text, ignoring ASCII case, and masks
+// token assignments. When the text holds what a terminal would drop
+// (escape sequences, controls, bidi and zero-width characters), it is also
+// checked as it would read once those are gone: a secret split by them is
+// masked, and the text returned without them. It is idempotent: masking
+// masked text changes nothing.
 func (s *secrets) mask(text string) string {
 	if text == "" {
 		return ""
 	}
 	s.mu.RLock()
-	for _, list := range [2][]secret{s.fixed, s.tokens} {
+	defer s.mu.RUnlock()
+	masked := s.maskPlain(text)
+	if !mayHideText(masked) {
+		return masked
+	}
+	joined := joinHidden(masked)
+	if again := s.maskPlain(joined); again != joined {
+		return again
+	}
+	return masked
+}
+
+// maskPlain replaces the known secrets and token assignments in text; the
+// caller holds mu.
+func (s *secrets) maskPlain(text string) string {
+	ascii := isASCII(text)
+	lower := ""
+	if ascii {
+		lower = strings.ToLower(text)
+	}
+	for _, list := range [3][]secret{s.fixed, s.tokens, s.cookies} {
 		for _, x := range list {
-			if strings.Contains(text, x.value) {
+			switch {
+			case ascii && strings.Contains(lower, x.lower):
+				text = replaceFold(text, lower, x)
+				lower = strings.ToLower(text)
+			case !ascii && strings.Contains(text, x.value):
 				text = strings.ReplaceAll(text, x.value, x.masked)
 			}
 		}
 	}
-	s.mu.RUnlock()
 	return maskTokenAssignments(text)
 }
 
+// replaceFold replaces x in ASCII text (lower is its lower case) whatever
+// the case.
+func replaceFold(text, lower string, x secret) string {
+	var b strings.Builder
+	for i := 0; ; {
+		j := strings.Index(lower[i:], x.lower)
+		if j < 0 {
+			b.WriteString(text[i:])
+			return b.String()
+		}
+		b.WriteString(text[i : i+j])
+		b.WriteString(x.masked)
+		i += j + len(x.lower)
+	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// mayHideText reports whether s holds a byte that could be, or start,
+// something a terminal does not show: a control (but '\n' and '\t'), DEL,
+// or any non-ASCII byte.
+func mayHideText(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 && c != '\n' && c != '\t' || c >= 0x7f {
+			return true
+		}
+	}
+	return false
+}
+
+// joinHidden removes what a terminal would not show, so that text split by
+// it reads as it would on screen: escape sequences (7-bit and 8-bit CSI,
+// OSC, DCS, ...), C0 controls (but '\n' and '\t'), DEL, C1 controls,
+// bidirectional controls and zero-width characters. It removes at least
+// what the screen's sanitiser removes, so that nothing it joins is missed.
+func joinHidden(s string) string {
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); {
+		c := s[i]
+		switch c {
+		case 0x1b: // ESC
+			i = skipEscape(s, i+1)
+			continue
+		case 0x9b: // 8-bit CSI
+			i = skipCSI(s, i+1)
+			continue
+		case 0x9d, 0x90, 0x98, 0x9e, 0x9f: // 8-bit OSC, DCS, SOS, PM, APC
+			i = skipString(s, i+1)
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		i += size
+		if r == utf8.RuneError && size <= 1 {
+			b.WriteByte(c) // an invalid byte shows as U+FFFD: it splits, it does not join
+			continue
+		}
+		if hiddenRune(r) {
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// hiddenRune reports the runes a terminal does not show.
+func hiddenRune(r rune) bool {
+	switch {
+	case r < 0x20 && r != '\n' && r != '\t', r == 0x7f, r >= 0x80 && r < 0xa0:
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
+		return true // bidi controls
+	case r >= 0x200b && r <= 0x200d, r >= 0x2060 && r <= 0x2064, r == 0xfeff, r == 0x00ad, r == 0x034f, r == 0x180e:
+		return true // zero-width characters and the soft hyphen
+	}
+	return false
+}
+
+// skipEscape skips an escape sequence whose ESC was at i-1.
+func skipEscape(s string, i int) int {
+	if i >= len(s) {
+		return i
+	}
+	switch s[i] {
+	case '[':
+		return skipCSI(s, i+1)
+	case ']', 'P', 'X', '^', '_':
+		return skipString(s, i+1)
+	}
+	return i + 1 // a two-byte sequence
+}
+
+// skipCSI skips a control sequence's parameters, intermediates and final
+// byte.
+func skipCSI(s string, i int) int {
+	for i < len(s) && s[i] >= 0x20 && s[i] <= 0x3f {
+		i++
+	}
+	if i < len(s) && s[i] >= 0x40 && s[i] <= 0x7e {
+		i++
+	}
+	return i
+}
+
+// skipString skips a control string up to its end: BEL, ESC \ or 8-bit ST.
+func skipString(s string, i int) int {
+	for i < len(s) {
+		switch {
+		case s[i] == 0x07, s[i] == 0x9c:
+			return i + 1
+		case s[i] == 0x1b && i+1 < len(s) && s[i+1] == '\\':
+			return i + 2
+		}
+		i++
+	}
+	return i
+}
+
 // maskRecord masks every field of r that holds text from the request or
-// the network, with every secret known now. The client calls it as a
-// record is reported, so a token registered while the answer was decoded
-// (CreateAuthCookie) is masked in that very record.
+// the network, with every secret known now, then cuts what is bounded (a
+// body preview, the API's Code and Message) so that no secret is left half
+// shown at a cut. The client calls it as a record is reported, so a token
+// registered while the answer was decoded (CreateAuthCookie) is masked in
+// that very record.
 func (s *secrets) maskRecord(r *model.Record) {
+	r.Gateway = s.mask(r.Gateway)
 	r.Path = maskCookiePath(s.mask(r.Path))
-	r.APICode = s.mask(r.APICode)
-	r.APIMessage = s.mask(r.APIMessage)
+	r.ProductKey = s.mask(r.ProductKey)
+	r.DeviceName = s.mask(r.DeviceName)
+	r.APICode = cutText(s.mask(r.APICode), maxAPICode)
+	r.APIMessage = cutText(s.mask(r.APIMessage), maxAPIMessage)
 	if r.Err != nil {
 		e := *r.Err
 		e.Text = s.mask(e.Text)
@@ -197,5 +391,19 @@ func (s *secrets) maskRecord(r *model.Record) {
 	for _, b := range [2]*model.Body{&r.RequestBody, &r.ResponseBody} {
 		b.ContentType = s.mask(b.ContentType)
 		b.Preview = s.mask(b.Preview)
+		if len(b.Preview) > model.BodyPreviewMax {
+			b.Preview, b.Truncated = cutText(b.Preview, model.BodyPreviewMax), true
+		}
 	}
+}
+
+// cutText cuts s to at most n bytes at a rune boundary.
+func cutText(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

@@ -7,6 +7,7 @@ import (
 	"net"
 	"net/http"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -356,5 +357,67 @@ func TestCancelledBeforeStartMakesNoRecord(t *testing.T) {
 	}
 	if n := len(rec.all()); n != 0 {
 		t.Errorf("records = %d", n)
+	}
+}
+
+// A gateway that sends a call back where it came from is caught at the
+// first repeat, not after the redirect budget: two hops, two records.
+func TestRedirectLoopStops(t *testing.T) {
+	f := newFakeGW(t)
+	c, rec := newTestClient(t, f, Version2020, nil)
+	f.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if r.Method == "GET" && strings.HasSuffix(r.URL.Path, "/scenes") {
+			http.Redirect(w, r, r.URL.Path+"/again", http.StatusFound)
+			return true
+		}
+		if r.Method == "GET" && strings.HasSuffix(r.URL.Path, "/scenes/again") {
+			http.Redirect(w, r, strings.TrimSuffix(r.URL.Path, "/again"), http.StatusTemporaryRedirect)
+			return true
+		}
+		return false
+	})
+	_, err := c.ListScenes(t.Context())
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Message != "redirect loop" {
+		t.Fatalf("err = %v, want a redirect loop", err)
+	}
+	recs := rec.all()
+	last := recs[len(recs)-1]
+	if n := rec.count(OpListScenes); n != 2 || last.Action.Kind != model.ActionGaveUp || !strings.Contains(last.Action.Detail, "loop") {
+		t.Errorf("records = %d, last %+v", n, last.Action)
+	}
+}
+
+// After a 421 the retry does not reuse the connection the gateway counted:
+// idle connections are closed, so the next attempt dials afresh.
+func TestBackoff421ClosesIdleConnections(t *testing.T) {
+	f := newFakeGW(t)
+	c, _ := newTestClient(t, f, Version2020, nil)
+	var mu sync.Mutex
+	var addrs []string
+	answered := false
+	f.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if !strings.HasSuffix(r.URL.Path, "/scenes") {
+			return false
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		addrs = append(addrs, r.RemoteAddr)
+		if len(addrs) == 2 && !answered {
+			answered = true
+			w.WriteHeader(http.StatusMisdirectedRequest)
+			return true
+		}
+		return false
+	})
+	for range 2 { // the first call leaves an idle connection; the second meets the 421
+		if _, err := c.ListScenes(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(addrs) != 3 || addrs[0] != addrs[1] || addrs[2] == addrs[1] {
+		t.Errorf("remote addresses %v: want the 421 on the reused connection and the retry on a new one", addrs)
 	}
 }

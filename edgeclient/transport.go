@@ -48,6 +48,9 @@ type hop struct {
 	buf    *bytes.Buffer
 	err    error // transport error (connect, TLS, reading the body)
 	cancel context.CancelCauseFunc
+	// unsent is set when the attempt failed before its request was
+	// written: the gateway received nothing.
+	unsent bool
 }
 
 // errAttemptTimeout is the cause when Config.Timeout ends an attempt.
@@ -68,7 +71,7 @@ func (c *Client) exchange(ctx context.Context, s *callState) *hop {
 	c.startRecord(s, &h.rec)
 	if err := c.lim.acquire(ctx); err != nil {
 		h.rec.Start = time.Now()
-		h.err = err
+		h.err, h.unsent = err, true
 		return h
 	}
 	ok := true // false on 421: the limit is not restored by it
@@ -76,7 +79,8 @@ func (c *Client) exchange(ctx context.Context, s *callState) *hop {
 	actx, cancel := context.WithCancelCause(ctx)
 	timer := time.AfterFunc(c.cfg.Timeout, func() { cancel(errAttemptTimeout) })
 	defer timer.Stop()
-	req, err := c.newHTTPRequest(httptrace.WithClientTrace(actx, newAttemptTrace(c, s, h)), s)
+	trace, ct := newAttemptTrace(c, s, h)
+	req, err := c.newHTTPRequest(httptrace.WithClientTrace(actx, ct), s)
 	if err != nil {
 		cancel(nil)
 		h.rec.Start, h.err = time.Now(), err
@@ -85,7 +89,7 @@ func (c *Client) exchange(ctx context.Context, s *callState) *hop {
 	h.rec.Start = time.Now()
 	resp, err := c.hc.Do(req) //nolint:bodyclose // closed by readBody, or by onSuccess once a stream ends
 	if err != nil {
-		h.err = attemptErr(ctx, actx, err)
+		h.err, h.unsent = attemptErr(ctx, actx, err), !trace.written()
 		cancel(nil)
 		h.rec.Duration = time.Since(h.rec.Start)
 		return h
@@ -214,7 +218,11 @@ func (c *Client) fillResponse(r *model.Record, resp *http.Response) {
 	// Every cookie the gateway sets is a secret from now on, whatever the
 	// status: the record of this answer, its body included, masks it.
 	for _, ck := range resp.Cookies() {
-		c.sec.addToken(ck.Value)
+		if ck.Name == "token" {
+			c.sec.addToken(ck.Value)
+		} else {
+			c.sec.addCookie(ck.Value)
+		}
 	}
 	hs := make([]model.Header, 0, len(resp.Header)+1)
 	for k, vs := range resp.Header {
@@ -227,16 +235,14 @@ func (c *Client) fillResponse(r *model.Record, resp *http.Response) {
 	r.ResponseBody.ContentType = resp.Header.Get("Content-Type")
 }
 
-// fillBody sets a bounded preview of body (masked by emit); n is the full
-// size.
+// fillBody sets a preview of body, n being its full size. It keeps a
+// margin past BodyPreviewMax: emit masks the preview, then cuts it, so that
+// a secret across the cut is masked whole.
 func (c *Client) fillBody(b *model.Body, body []byte, n int64) {
 	b.Size = n
-	p := body
-	if len(p) > model.BodyPreviewMax {
-		p = p[:model.BodyPreviewMax]
-	}
+	p := body[:min(len(body), model.BodyPreviewMax+previewMargin)]
 	b.Preview = string(p)
-	b.Truncated = n > int64(len(p))
+	b.Truncated = n > model.BodyPreviewMax
 }
 
 // limitText cuts network text to at most n bytes, at a rune boundary, for

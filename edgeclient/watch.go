@@ -186,7 +186,7 @@ func (c *Client) readStream(ctx context.Context, h *hop, ch chan<- WatchEvent, d
 		var line []byte
 		line, err = readLine(br)
 		n += int64(len(line))
-		if room := model.BodyPreviewMax - len(preview); room > 0 {
+		if room := model.BodyPreviewMax + previewMargin - len(preview); room > 0 {
 			preview = append(preview, line[:min(room, len(line))]...)
 		}
 		if t := bytes.TrimSpace(line); len(t) > 0 && len(line) <= maxWatchLine {
@@ -233,7 +233,7 @@ func (c *Client) streamEnded(h *hop, err error, delivered bool, drops *int, idle
 	case errors.Is(err, io.EOF):
 		se.cause = io.EOF
 	default:
-		h.rec.Err = &model.TransportError{Kind: classify(err, nil), Text: c.sec.mask(err.Error())}
+		h.rec.Err = &model.TransportError{Kind: classify(err, nil), Text: c.sec.mask(errText(err))}
 		se.why = "the stream broke: " + h.rec.Err.Text
 	}
 	return se

@@ -301,7 +301,7 @@ func TestOutageMarkers(t *testing.T) {
 	send(a, session.Event{Kind: session.EventBack, At: lostAt.Add(12 * time.Second), After: 12 * time.Second, Failed: 3})
 	feed(a, manyRecords(6, 1)...)
 	frame := ansi.Strip(a.render())
-	lost, back := strings.Index(frame, "gateway lost at "), strings.Index(frame, "gateway back after 12s, 3 calls failed")
+	lost, back := strings.Index(frame, "gateway lost: refused"), strings.Index(frame, "gateway back after 12s, 3 calls failed")
 	if lost < 0 || back < lost {
 		t.Fatalf("markers:\n%s", frame)
 	}

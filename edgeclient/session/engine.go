@@ -76,6 +76,10 @@ type clientInfo interface {
 // peerInfo is the real client's memory of the gateway's certificate.
 type peerInfo interface{ PeerFingerprint() string }
 
+// masker is a client that masks its secrets in text (edgeclient.Client):
+// the session's own texts (a certificate's names, an error) go through it.
+type masker interface{ Mask(text string) string }
+
 // Engine runs one session against one gateway: the workload plan, a pool
 // of concurrent calls at a pace, the failure policy, the Watch stream and
 // the demo script, and reports everything as one ordered stream of events
@@ -376,7 +380,7 @@ func (e *Engine) onResult(r result) {
 		return
 	}
 	now := e.now()
-	d := decide(r.call, r.err, e.peerFP())
+	d := e.decide(r.call, r.err)
 	key := failKey(r.call)
 	switch d.verdict {
 	case verdictOK:
@@ -411,6 +415,9 @@ func failKey(c model.Call) string {
 // up notes that the gateway answered: EventUp the first time, EventBack
 // after an outage.
 func (e *Engine) up(now time.Time) {
+	if e.halted {
+		return
+	}
 	e.lastOK = now
 	switch {
 	case !e.probeAt.IsZero():
@@ -477,6 +484,16 @@ func (e *Engine) halt(d decision, now time.Time) {
 	e.setState(func(s *State) { s.Link, s.Since, s.Why, s.Text, s.Fix = LinkHalted, now, d.kind, d.text, d.fix })
 }
 
+// decide applies the policy to a call's error, its texts masked as the
+// client masks its records.
+func (e *Engine) decide(c model.Call, err error) decision {
+	d := decide(c, err, e.peerFP())
+	if m, ok := e.cfg.Client.(masker); ok {
+		d.text, d.fix = m.Mask(d.text), m.Mask(d.fix)
+	}
+	return d
+}
+
 // peerFP is the fingerprint of the certificate the gateway had at the
 // last verified handshake.
 func (e *Engine) peerFP() string {
@@ -503,6 +520,11 @@ func (e *Engine) openWatch(c model.Call) {
 // onWatch handles what a stream reports.
 func (e *Engine) onWatch(m watchMsg) {
 	if m.gen != e.watchGen || e.stopping {
+		return
+	}
+	if e.halted && m.kind != watchEnded {
+		// A stream cancelled by the halt may still report an opening or
+		// a drop it saw just before: the session says nothing more.
 		return
 	}
 	now := e.now()
@@ -534,7 +556,7 @@ func (e *Engine) watchEnded(m watchMsg, now time.Time) {
 	if e.halted {
 		return
 	}
-	d := decide(e.watchCall, m.err, e.peerFP())
+	d := e.decide(e.watchCall, m.err)
 	ev := Event{Kind: EventWatchClosed, Count: m.count, Text: "the stream ended"}
 	switch d.verdict {
 	case verdictOK, verdictIgnore:

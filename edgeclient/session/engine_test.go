@@ -140,3 +140,24 @@ func TestEngineLostAndBack(t *testing.T) {
 		}
 	}
 }
+
+// A stream cancelled by a halt can still report an opening or a drop from
+// just before: after the halt the session says nothing of it, and a lost
+// gateway is not declared back.
+func TestEngineQuietAfterHalt(t *testing.T) {
+	e := New(Config{Interval: time.Second, Policy: fast})
+	now := e.now()
+	e.lost(model.Call{Kind: model.CallWatch}, time.Time{}, decision{verdict: verdictLink, kind: "reset", text: "connection reset"}, now)
+	e.halt(decision{verdict: verdictHalt, kind: "tls", text: "certificate changed"}, now)
+	before := len(e.events)
+	for _, k := range []watchMsgKind{watchOpened, watchDropped} {
+		e.onWatch(watchMsg{gen: e.watchGen, kind: k})
+	}
+	e.up(now)
+	if n := len(e.events) - before; n != 0 {
+		t.Errorf("%d events after the halt", n)
+	}
+	if st := e.State(); st.Link != LinkHalted {
+		t.Errorf("link = %v after a late watch opening, want halted", st.Link)
+	}
+}

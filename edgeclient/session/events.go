@@ -85,11 +85,11 @@ type Event struct {
 }
 
 // Line is the event as one line of plain text (no record events), e.g.
-// "gateway lost: refused (dial tcp ...); retrying with backoff".
+// "gateway lost: refused: connection refused (dialling 10.0.0.5:9999)".
 func (ev Event) Line() string {
 	switch ev.Kind {
 	case EventLost:
-		return fmt.Sprintf("gateway lost at %s: %s", ev.Since.Format("15:04:05"), ev.Text)
+		return "gateway lost: " + ev.Text
 	case EventBack:
 		return fmt.Sprintf("gateway back after %s, %d %s failed", roundDuration(ev.After), ev.Failed, plural(ev.Failed, "call", "calls"))
 	case EventHalted:

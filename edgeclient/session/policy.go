@@ -181,15 +181,27 @@ func tlsHalt(ne *edgeclient.NetError, prevFP string) (text, fix string) {
 	return text, fix
 }
 
-// certNames lists the names a certificate is valid for.
+// certNames lists the names a certificate is valid for: the first few,
+// each cut short, as a certificate can carry thousands.
 func certNames(c *x509.Certificate) string {
+	const most, long = 4, 64
 	var names []string
 	names = append(names, c.DNSNames...)
 	for _, ip := range c.IPAddresses {
 		names = append(names, ip.String())
 	}
 	if len(names) == 0 {
-		return "CN=" + c.Subject.CommonName
+		names = []string{"CN=" + c.Subject.CommonName}
 	}
-	return strings.Join(names, ", ")
+	shown := names[:min(len(names), most)]
+	for i, n := range shown {
+		if r := []rune(n); len(r) > long {
+			shown[i] = string(r[:long-1]) + "…"
+		}
+	}
+	text := strings.Join(shown, ", ")
+	if more := len(names) - len(shown); more > 0 {
+		text += fmt.Sprintf(" and %d more", more)
+	}
+	return text
 }

@@ -8,6 +8,8 @@ import (
 	"crypto/x509"
 	"crypto/x509/pkix"
 	"encoding/pem"
+	"errors"
+	"fmt"
 	"io"
 	"log"
 	"math/big"
@@ -352,3 +354,30 @@ func TestCertificateChangesMidSession(t *testing.T) {
 		})
 	}
 }
+
+// A certificate's names come from the network: the halt's text shows the
+// first few, cut short, and masks a secret among them.
+func TestCertNamesBoundedAndMasked(t *testing.T) {
+	names := []string{strings.Repeat("a", 300) + ".example", "secret-s3cretPassw0rd.example"}
+	for i := range 20 {
+		names = append(names, fmt.Sprintf("n%d.example", i))
+	}
+	got := certNames(&x509.Certificate{DNSNames: names})
+	if len(got) > 300 || !strings.HasSuffix(got, "and 18 more") || !strings.Contains(got, "…") {
+		t.Errorf("certNames = %q", got)
+	}
+	ne := &edgeclient.NetError{
+		Kind: model.ErrTLS, TLS: edgeclient.TLSNameMismatch, Err: errors.New("x509: certificate is valid for other names"),
+		PeerCertificate: &x509.Certificate{DNSNames: names},
+	}
+	e := New(Config{Client: maskOnly{}, Interval: time.Second})
+	d := e.decide(model.Call{Kind: model.CallListThings}, ne)
+	if d.verdict != verdictHalt || strings.Contains(d.text, "s3cretPassw0rd") || !strings.Contains(d.text, "****") {
+		t.Errorf("decision %+v: want a halt with the password masked", d)
+	}
+}
+
+// maskOnly is a client that masks one password; nothing else of it is used.
+type maskOnly struct{ API }
+
+func (maskOnly) Mask(s string) string { return strings.ReplaceAll(s, "s3cretPassw0rd", "****") }

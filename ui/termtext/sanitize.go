@@ -21,9 +21,10 @@ import (
 
 // Sanitize returns s as one safe line of text: escape sequences are removed
 // (ansi.Strip), line breaks and tabs become spaces, other C0 and C1 controls
-// and DEL are dropped, invalid UTF-8 becomes U+FFFD and bidirectional
-// overrides and isolates are dropped. Plain printable ASCII is returned as
-// is, without allocating.
+// and DEL are dropped, invalid UTF-8 becomes U+FFFD, bidirectional
+// overrides and isolates and zero-width characters (and the soft hyphen)
+// are dropped, and the Unicode line and paragraph separators become
+// spaces. Plain printable ASCII is returned as is, without allocating.
 func Sanitize(s string) string { return sanitize(s, false) }
 
 // SanitizeBlock is Sanitize for multi-line text: it keeps '\n' (a "\r\n"
@@ -46,15 +47,15 @@ func sanitize(s string, multiline bool) string {
 		switch {
 		case r == utf8.RuneError && size <= 1:
 			b.WriteRune(utf8.RuneError)
-		case r == '\n' && multiline:
+		case (r == '\n' || r == 0x2028 || r == 0x2029) && multiline:
 			b.WriteByte('\n')
 		case r == '\t' && multiline:
 			b.WriteString("    ")
-		case r == '\n' || r == '\t':
+		case r == '\n' || r == '\t' || r == 0x2028 || r == 0x2029:
 			b.WriteByte(' ')
 		case r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0):
 			// C0, DEL, C1: dropped ('\r' included).
-		case IsBidiControl(r):
+		case IsBidiControl(r), IsZeroWidth(r):
 		default:
 			b.WriteRune(r)
 		}
@@ -147,9 +148,20 @@ func Wrap(s string, width, first int) string {
 	return w[first:]
 }
 
+// IsZeroWidth reports the characters that take no cell: zero-width
+// spaces and joiners, word joiner and invisible operators, the byte-order
+// mark, the soft hyphen, the combining grapheme joiner and the Mongolian
+// vowel separator. Dropped, they can neither hide a split word nor throw a
+// column's width off (ZWJ emoji sequences fall apart into their parts,
+// which still read).
+func IsZeroWidth(r rune) bool {
+	return (r >= 0x200b && r <= 0x200d) || (r >= 0x2060 && r <= 0x2064) ||
+		r == 0xfeff || r == 0x00ad || r == 0x034f || r == 0x180e
+}
+
 // Check returns an error naming the first thing in s that a terminal would
 // interpret: ESC, a C0 or C1 control (but '\n' when multiline), DEL, a
-// bidirectional control, or invalid UTF-8. nil means s is safe to print.
+// bidirectional control, a line or paragraph separator, or invalid UTF-8. nil means s is safe to print.
 // Tests of every output path use it.
 func Check(s string, multiline bool) error {
 	if !utf8.ValidString(s) {
@@ -159,7 +171,7 @@ func Check(s string, multiline bool) error {
 		if r == '\n' && multiline {
 			continue
 		}
-		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || IsBidiControl(r) {
+		if r < 0x20 || r == 0x7f || (r >= 0x80 && r < 0xa0) || IsBidiControl(r) || r == 0x2028 || r == 0x2029 {
 			return fmt.Errorf("control %U at byte %d in %q", r, i, clip(s))
 		}
 	}

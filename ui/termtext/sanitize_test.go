@@ -26,6 +26,10 @@ func TestSanitize(t *testing.T) {
 		{"bidi isolate", "\u2066x\u2069", "x"},
 		{"unicode kept", "温度 ✓ 25°C", "温度 ✓ 25°C"},
 		{"lone esc", "a\x1bb", "a"},
+		{"zero-width space splits a word", "pass\u200bword", "password"},
+		{"word joiner and bom", "a\u2060b\ufeffc", "abc"},
+		{"soft hyphen", "to\u00adken", "token"},
+		{"line and paragraph separators", "a\u2028b\u2029c", "a b c"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -43,6 +47,12 @@ func TestSanitizeBlockKeepsLines(t *testing.T) {
 	want := "{\n    \"a\": \"b\"\n}"
 	if got != want {
 		t.Fatalf("got %q, want %q", got, want)
+	}
+	if got, want := SanitizeBlock("a\u2028b"), "a\nb"; got != want {
+		t.Errorf("line separator in a block: got %q, want %q", got, want)
+	}
+	if Check("a\u2028b", true) == nil {
+		t.Error("Check passes a line separator")
 	}
 }
 

@@ -110,9 +110,10 @@ func ManyRecords(id0 uint64, n int) []model.Record {
 
 // Evil is text a hostile gateway could send: colours, screen clears,
 // cursor moves, a window title (OSC), a hyperlink, 8-bit CSI, NUL, BEL,
-// backspace, carriage return, DEL, bidi overrides and broken UTF-8.
+// backspace, carriage return, DEL, bidi overrides, a line separator and
+// broken UTF-8.
 const Evil = "\x1b[31;1mHOSTILE\x1b[0m\x1b[2J\x1b[H\x1b]0;pwned\x07\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\" +
-	"\x9b6n\x00\x07\x08\rOVER\x7f\u202eesrever\u202c\xff\xfe\x1bP+q\x1b\\\u009b1m"
+	"\x9b6n\x00\x07\x08\rOVER\x7f\u202eesrever\u202c\u2028\xff\xfe\x1bP+q\x1b\\\u009b1m"
 
 // HostileRecord carries Evil in every field that came from the network,
 // with a 10 MB body.
