@@ -217,9 +217,11 @@ type usageError struct{ error }
 
 func (e usageError) Unwrap() error { return e.error }
 
-// fail prints err on stderr, sanitised (it may quote the gateway), and
-// returns code.
+// fail prints err on stderr, sanitised (it may quote the gateway) and
+// without the packages' prefixes (the line says "edgetop:"), and returns
+// code.
 func fail(code int, err error) int {
+	err = errors.New(strings.ReplaceAll(err.Error(), "edgeclient: ", ""))
 	fmt.Fprint(os.Stderr, termtext.ErrorLines("edgetop", err))
 	return code
 }

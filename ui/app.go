@@ -56,7 +56,10 @@ type App struct {
 
 	// st is the session as the header shows it: the link from its events,
 	// the rest from the clock's snapshots.
-	st      session.State
+	st session.State
+	// pace0 is the session's pace at start: the footer shows the pace
+	// only once +/- changed it.
+	pace0   time.Duration
 	pause   pauseState
 	now     time.Time
 	notice  notice
@@ -83,6 +86,7 @@ func New(d Deps) *App {
 	}
 	if d.Session != nil {
 		a.st = d.Session.State()
+		a.pace0 = a.st.Interval
 	}
 	a.theme = theme.For(d.NoColor, a.dark)
 	a.list = list.New(a.theme, d.Catalog)

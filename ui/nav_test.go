@@ -9,6 +9,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
+	"edgetop/edgeclient/session"
 	"edgetop/model"
 	"edgetop/ui/prompt"
 	"edgetop/ui/termtext"
@@ -76,15 +77,20 @@ func TestNextErrorNoRows(t *testing.T) {
 	}
 }
 
-// TestFooterKeepsNoticeAt80: at 80 columns the footer's notice and pace
-// stay visible; the key help gives up whole items instead.
+// TestFooterKeepsNoticeAt80: at 80 columns the footer's notice and a
+// changed pace stay visible (the pace at start is not shown); the key
+// help gives up whole items instead.
 func TestFooterKeepsNoticeAt80(t *testing.T) {
 	a := newTestApp(t, func(d *Deps) { d.Session.(*fakeSession).st.Interval = 200 * time.Millisecond })
 	resize(a, 80, 24)
 	feed(a, sampleRecords()...)
+	if f := ansi.Strip(a.renderFooter()); strings.Contains(f, "every") {
+		t.Fatalf("the pace at start is shown: %q", f)
+	}
+	update(t, a, clockTickMsg{Now: t0, State: session.State{Interval: 100 * time.Millisecond}})
 	press(a, "n")
 	f := ansi.Strip(a.renderFooter())
-	if termtext.Width(f) != 80 || !strings.Contains(f, "no newer error") || !strings.Contains(f, "every 200ms") {
+	if termtext.Width(f) != 80 || !strings.Contains(f, "no newer error") || !strings.Contains(f, "every 100ms") {
 		t.Fatalf("footer %q", f)
 	}
 	if !strings.Contains(f, "n next error") || strings.Contains(f, "q quit") {

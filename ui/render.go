@@ -149,15 +149,13 @@ func (a *App) renderFooter() string {
 	return termtext.FitStyled(helpText+strings.Repeat(" ", gap)+right, a.width)
 }
 
-// statusText is the right side of the footer.
+// statusText is the right side of the footer: at most half the width
+// (the notice is cut to fit), so the keys stay readable.
 func (a *App) statusText() string {
 	t := a.theme
 	var parts []string
-	if a.notice.text != "" {
-		parts = append(parts, a.notice.style(t).Render(termtext.Sanitize(a.notice.text)))
-	}
 	if f := filterText(a.filter); f != "" {
-		parts = append(parts, t.Accent.Render("filter: "+f))
+		parts = append(parts, t.Accent.Render(f))
 	}
 	if a.st.Dropped > 0 {
 		parts = append(parts, t.Warn.Render(fmt.Sprintf("dropped %d", a.st.Dropped)))
@@ -165,26 +163,40 @@ func (a *App) statusText() string {
 	if !a.mouse {
 		parts = append(parts, t.Muted.Render("mouse off"))
 	}
-	if a.st.Interval > 0 {
+	if a.st.Interval > 0 && a.st.Interval != a.pace0 {
 		parts = append(parts, t.Muted.Render("every "+explain.Latency(a.st.Interval)))
 	}
-	return strings.Join(parts, t.Muted.Render(" · ")) + " "
+	sep := t.Muted.Render(" · ")
+	if a.notice.text != "" {
+		rest := termtext.Width(strings.Join(parts, sep))
+		if len(parts) > 0 {
+			rest += termtext.Width(sep)
+		}
+		if room := a.width/2 - rest - 1; room >= 8 {
+			notice := termtext.Fit(termtext.Sanitize(a.notice.text), room)
+			parts = append([]string{a.notice.style(t).Render(strings.TrimRight(notice, " "))}, parts...)
+		}
+	}
+	return strings.Join(parts, sep) + " "
 }
 
-// filterText describes a filter in a few words; "" for none.
+// filterText describes a filter in a few words, "" for none: the classes
+// it hides and the text it matches.
 func filterText(f model.Filter) string {
 	var parts []string
 	if f.Classes != 0 {
-		var cs []string
+		var hidden []string
 		for _, c := range model.Classes {
-			if f.Classes.Has(c) && c != model.Class1xx {
-				cs = append(cs, c.String())
+			if !f.Classes.Has(c) && c != model.Class1xx {
+				hidden = append(hidden, c.String())
 			}
 		}
-		parts = append(parts, strings.Join(cs, ","))
+		if len(hidden) > 0 {
+			parts = append(parts, "hiding "+strings.Join(hidden, ","))
+		}
 	}
 	if f.Text != "" {
-		parts = append(parts, strconv.Quote(termtext.Sanitize(f.Text)))
+		parts = append(parts, "matching "+strconv.Quote(termtext.Sanitize(f.Text)))
 	}
 	return strings.Join(parts, " ")
 }

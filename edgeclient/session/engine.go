@@ -424,7 +424,7 @@ func (e *Engine) up(now time.Time) {
 		e.flush()
 		e.emit(Event{
 			Kind: EventBack, After: now.Sub(e.lostSince), Failed: e.lostFailed,
-			Text: fmt.Sprintf("gateway back after %s", roundDuration(now.Sub(e.lostSince))),
+			Text: fmt.Sprintf("gateway back after %s", RoundDuration(now.Sub(e.lostSince))),
 		})
 		e.probeAt, e.linkFails, e.lostFailed = time.Time{}, 0, 0
 	case e.link == LinkConnecting:

@@ -91,12 +91,12 @@ func (ev Event) Line() string {
 	case EventLost:
 		return "gateway lost: " + ev.Text
 	case EventBack:
-		return fmt.Sprintf("gateway back after %s, %d %s failed", roundDuration(ev.After), ev.Failed, plural(ev.Failed, "call", "calls"))
+		return fmt.Sprintf("gateway back after %s, %d %s failed", RoundDuration(ev.After), ev.Failed, plural(ev.Failed, "call", "calls"))
 	case EventHalted:
 		return "stopped: " + ev.Text + "; " + ev.Fix
 	case EventWatchClosed:
 		if ev.After > 0 {
-			return fmt.Sprintf("watch stream closed after %d events (%s); reopening in %s", ev.Count, ev.Text, roundDuration(ev.After))
+			return fmt.Sprintf("watch stream closed after %d events (%s); reopening in %s", ev.Count, ev.Text, RoundDuration(ev.After))
 		}
 		return fmt.Sprintf("watch stream closed after %d events (%s)", ev.Count, ev.Text)
 	case EventPace:
@@ -105,8 +105,9 @@ func (ev Event) Line() string {
 	return ev.Text
 }
 
-// roundDuration rounds for reading: whole seconds from a second up.
-func roundDuration(d time.Duration) time.Duration {
+// RoundDuration rounds for reading: whole seconds from a second up,
+// milliseconds below.
+func RoundDuration(d time.Duration) time.Duration {
 	if d >= time.Second {
 		return d.Round(time.Second)
 	}

@@ -127,8 +127,30 @@ func stream(ctx context.Context, api API, gen uint64, targets []edgeclient.Watch
 			flush = nil
 		case <-ctx.Done():
 			// The client closes its channel once it has reported the
-			// stream's record; the session no longer waits for that.
+			// stream's record: waiting for that (briefly) keeps the
+			// record in the session's last batch.
 			cnt.sinceAt.Store(0)
+			drainStream(ch, streamCloseWait)
+			return
+		}
+	}
+}
+
+// streamCloseWait bounds the wait, at the session's end, for the client to
+// report a cancelled stream's record and close its channel.
+const streamCloseWait = 3 * time.Second
+
+// drainStream discards what is left on ch until it is closed or d has passed.
+func drainStream(ch <-chan edgeclient.WatchEvent, d time.Duration) {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	for {
+		select {
+		case _, ok := <-ch:
+			if !ok {
+				return
+			}
+		case <-t.C:
 			return
 		}
 	}

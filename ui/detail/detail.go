@@ -147,8 +147,17 @@ func (d *Pane) View() []string {
 	return out
 }
 
-// Title is the pane's title for r: its code and message.
+// Title is the pane's title for r, its code and message, with how many
+// lines lie below the view when the explanation does not fit.
 func (d *Pane) Title(r list.Row) string {
+	t := d.title(r)
+	if below := len(d.lines) - d.top - d.h; below > 0 && d.h > 0 {
+		t += fmt.Sprintf(" · ↓ %d more", below)
+	}
+	return t
+}
+
+func (d *Pane) title(r list.Row) string {
 	switch {
 	case r.Mark != nil && r.Mark.Kind == list.MarkLost:
 		return "gateway lost"
@@ -315,12 +324,16 @@ func (x explainer) exchange(p *para, r *model.Record) {
 		p.text(p.t.Text, "Device: "+dev)
 	}
 	p.wrapped(p.t.Bold, termtext.Sanitize(r.Method+" "+r.Gateway+r.Path))
-	p.text(p.t.Muted, fmt.Sprintf("#%d · %s · attempt %d · %s out", r.ID,
+	p.text(p.t.Muted, fmt.Sprintf("#%d · %s · attempt %d · %sB out", r.ID,
 		r.Start.Format("15:04:05.000"), r.Attempt, explain.Size(r.BytesOut)))
 	headers(p, r.RequestHeaders)
 	body(p, r.RequestBody)
 	p.blank()
-	p.label(fmt.Sprintf("Response · %s · %s in", explain.Latency(r.Duration), explain.Size(r.BytesIn)))
+	if r.Status == 0 {
+		p.label("No response · failed after " + explain.Latency(r.Duration))
+		return
+	}
+	p.label(fmt.Sprintf("Response · %s · %sB in", explain.Latency(r.Duration), explain.Size(r.BytesIn)))
 	headers(p, r.ResponseHeaders)
 	body(p, r.ResponseBody)
 }

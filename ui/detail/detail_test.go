@@ -65,3 +65,16 @@ func TestActionSaidOnce(t *testing.T) {
 		}
 	}
 }
+
+// TestExplainNoResponse: an exchange that got no answer says so instead of
+// describing an empty response.
+func TestExplainNoResponse(t *testing.T) {
+	out := explainText(t, &model.Record{
+		Operation: "ListThings", Method: "GET", Duration: 3 * time.Millisecond, BytesOut: 12,
+		Err: &model.TransportError{Kind: model.ErrRefused, Text: "connection refused"},
+	})
+	if !strings.Contains(out, "No response · failed after 3.0ms") || strings.Contains(out, "Response ·") ||
+		!strings.Contains(out, "12B out") {
+		t.Errorf("no-response exchange:\n%s", out)
+	}
+}

@@ -39,7 +39,7 @@ func Codes(cat *model.Catalog, codes *model.APICodes, o Options) string {
 	for _, e := range entries {
 		msgW = max(msgW, ansi.StringWidth(e.Message))
 	}
-	prefix := 4 + 1 + msgW + 2 // "421 " + message column + gap
+	prefix := 3 + 1 + msgW + 2 // "421 " + message column + gap
 	if o.Glyphs {
 		prefix += 2
 	}
@@ -127,7 +127,7 @@ func explainStatus(e model.Entry, o Options) string {
 		head = theme.ClassGlyph(e.Class) + " " + head
 	}
 	b.WriteString(o.Theme.ClassTitle[e.Class].Render(head))
-	b.WriteString(o.Theme.Muted.Render("  · " + e.Class.String() + " · " + e.Class.Title()))
+	b.WriteString(o.Theme.Muted.Render(" · " + e.Class.String() + " · " + e.Class.Title()))
 	b.WriteString("\n")
 	b.WriteString("\n")
 	for _, l := range DescriptionLines(e.Description, o.Width) {
@@ -152,7 +152,7 @@ func explainAPICode(cat *model.Catalog, c model.APICode, o Options) string {
 		head = theme.ClassGlyph(e.Class) + " " + head
 	}
 	b.WriteString(o.Theme.ClassTitle[e.Class].Render(head))
-	b.WriteString(o.Theme.Muted.Render(fmt.Sprintf("  · API error Code (2020-04-30) · HTTP %d %s", e.Code, e.Message)))
+	b.WriteString(o.Theme.Muted.Render(fmt.Sprintf(" · API error Code (2020-04-30) · HTTP %d %s", e.Code, e.Message)))
 	b.WriteString("\n\n")
 	b.WriteString(termtext.Wrap(c.Meaning, o.Width, 0))
 	b.WriteString("\n")

@@ -66,6 +66,18 @@ func TestRenderCodesTerminalColoursByClassWithGlyphs(t *testing.T) {
 			t.Errorf("line wider than 80 (%d): %q", w, l)
 		}
 	}
+	// Wrapped lines of the status table start under the description (a
+	// bullet's own continuation two further in).
+	head := strings.Split(plain, "\n")[0]
+	col := ansi.StringWidth(head) - ansi.StringWidth(strings.TrimLeft(head[strings.Index(head, "Success")+len("Success"):], " "))
+	for _, l := range strings.Split(strings.Split(plain, "API error Codes")[0], "\n") {
+		if !strings.HasPrefix(l, " ") {
+			continue
+		}
+		if in := len(l) - len(strings.TrimLeft(l, " ")); in != col && in != col+2 {
+			t.Errorf("wrapped line indented %d, want %d (or %d): %q", in, col, col+2, l)
+		}
+	}
 }
 
 func TestCode(t *testing.T) {

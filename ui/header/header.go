@@ -64,10 +64,14 @@ func line(t *theme.Theme, d Data, compact bool) string {
 	if name != "" {
 		parts = append(parts, t.Header.Render(name))
 	}
+	gw := termtext.Sanitize(s.Gateway)
+	if compact {
+		gw = strings.TrimPrefix(gw, "https://")
+	}
 	parts = append(parts,
-		t.Text.Render(termtext.Sanitize(s.Gateway)+kind),
+		t.Text.Render(gw+kind),
 		t.Text.Render(api+termtext.Sanitize(s.APIVersion)),
-		auth(t, d))
+		auth(t, d, compact))
 	return strings.Join(parts, sep)
 }
 
@@ -96,10 +100,7 @@ func link(t *theme.Theme, d Data, compact bool) string {
 	}
 	txt := "● live"
 	switch {
-	case s.Watch.Open && !compact:
-		txt += " · watch " + strconv.FormatUint(s.Watch.Events, 10) + " ev"
-	case s.Watch.Open:
-		txt += " · watch"
+
 	case s.Watch.Reconnecting:
 		txt += " · watch reopening"
 	}
@@ -107,7 +108,7 @@ func link(t *theme.Theme, d Data, compact bool) string {
 }
 
 // auth is the user and the cookie's time left.
-func auth(t *theme.Theme, d Data) string {
+func auth(t *theme.Theme, d Data, compact bool) string {
 	a := d.State.Auth
 	switch {
 	case d.NoSession:
@@ -124,6 +125,9 @@ func auth(t *theme.Theme, d Data) string {
 	left := a.Expires.Sub(d.Now)
 	if left <= 0 {
 		return t.Warn.Render(user + "cookie expired")
+	}
+	if compact {
+		return t.Text.Render(user + "cookie " + Left(left))
 	}
 	return t.Text.Render(user + "cookie " + Left(left) + " left")
 }

@@ -75,8 +75,8 @@ func Default() KeyMap {
 			Quit:        key.NewBinding(key.WithKeys("q", "ctrl+c"), key.WithHelp("q", "quit")),
 			Help:        key.NewBinding(key.WithKeys("?"), key.WithHelp("?", "help")),
 			Table:       key.NewBinding(key.WithKeys("t"), key.WithHelp("t", "codes")),
-			Pause:       key.NewBinding(key.WithKeys("p", "space"), key.WithHelp("p", "pause")),
-			Faster:      key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+", "faster")),
+			Pause:       key.NewBinding(key.WithKeys("p", "space"), key.WithHelp("p/space", "pause")),
+			Faster:      key.NewBinding(key.WithKeys("+", "="), key.WithHelp("+/=", "faster")),
 			Slower:      key.NewBinding(key.WithKeys("-"), key.WithHelp("-", "slower")),
 			Mouse:       key.NewBinding(key.WithKeys("m"), key.WithHelp("m", "mouse capture on/off")),
 			Pane:        key.NewBinding(key.WithKeys("v"), key.WithHelp("v", "detail pane on/off")),
@@ -151,6 +151,7 @@ const (
 // ShortHelp is the footer's help: the most used keys of the context.
 func (k KeyMap) ShortHelp(c Context) []key.Binding {
 	g := k.Global
+	g.Pause = short(g.Pause, "p") // every key of it is in the full help
 	switch c {
 	case ContextOverlay:
 		o := k.Overlay
@@ -159,6 +160,12 @@ func (k KeyMap) ShortHelp(c Context) []key.Binding {
 		return []key.Binding{k.Detail.Down, g.Focus, k.List.NextError, g.Filter, k.Hints.Classes, g.Pause, g.Table, g.Help, g.Quit}
 	}
 	return []key.Binding{k.List.NextError, g.Filter, k.Hints.Classes, g.Pause, g.Table, g.Help, g.Quit}
+}
+
+// short is b with a shorter key label, for the footer.
+func short(b key.Binding, label string) key.Binding {
+	b.SetHelp(label, b.Help().Desc)
+	return b
 }
 
 // FullHelp is the help overlay: every binding, in columns.

@@ -344,10 +344,11 @@ func (l *List) markRow(m *Mark, selected bool) string {
 	if m.Kind != MarkBack {
 		st = l.t.MarkLost
 	}
+	lead := " "
 	if selected {
-		st = l.t.Selected
+		st, lead = l.t.Selected, "▸"
 	}
-	text := " ── " + m.At.Format("15:04:05") + " " + termtext.Sanitize(m.Text) + " "
+	text := lead + "── " + m.At.Format("15:04:05") + " " + termtext.Sanitize(m.Text) + " "
 	text += strings.Repeat("─", max(l.w-termtext.Width(text), 0))
 	return st.Render(termtext.Fit(text, l.w))
 }

@@ -132,6 +132,15 @@ func TestSyncDrawsExactly(t *testing.T) {
 	if !sawMark || !sawSel {
 		t.Fatalf("mark %v selected %v:\n%s", sawMark, sawSel, ansi.Strip(strings.Join(lines, "\n")))
 	}
+	for i := range l.Len() { // the mark selected is marked too
+		if l.Row(i).Mark != nil {
+			l.MoveTo(i, false)
+		}
+	}
+	l.Sync()
+	if sel := ansi.Strip(strings.Join(l.View(), "\n")); !strings.Contains(sel, "▸── 00:00:00 mark") {
+		t.Fatalf("selected mark not marked:\n%s", sel)
+	}
 	before := strings.Join(l.View(), "\n")
 	l.Sync() // nothing changed: the same lines
 	if strings.Join(l.View(), "\n") != before {

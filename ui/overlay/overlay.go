@@ -109,7 +109,7 @@ func NewTable(t *theme.Theme, k keys.KeyMap, cat *model.Catalog, code int) modal
 	x := &text{title: "status codes of the edge API", k: k, switchKey: k.Global.Help, selfKey: k.Global.Table}
 	x.other = func() modal.Modal { return NewHelp(t, k, cat) }
 	x.build = func(w int) ([]string, int) {
-		lines, at := tableLines(t, cat, w)
+		lines, at := tableLines(t, cat, w, code)
 		return lines, at[code]
 	}
 	return x
@@ -157,16 +157,20 @@ func helpLines(t *theme.Theme, k keys.KeyMap, w int) []string {
 	return out
 }
 
-// tableLines builds the table's lines and, per status code, the line its
-// entry starts on.
-func tableLines(t *theme.Theme, cat *model.Catalog, w int) ([]string, map[int]int) {
+// tableLines builds the table's lines, the entry of code (the selected
+// row's) marked ▸, and, per status code, the line its entry starts on.
+func tableLines(t *theme.Theme, cat *model.Catalog, w, code int) ([]string, map[int]int) {
 	var out []string
 	at := map[int]int{}
 	for _, e := range cat.Entries() {
 		out = append(out, termtext.Fit("", w))
 		at[e.Code] = len(out)
-		out = append(out, t.ClassTitle[e.Class].Render(termtext.Fit(" "+theme.ClassGlyph(e.Class)+" "+
-			strconv.Itoa(e.Code)+" "+e.Message+"  · "+e.Class.String()+" "+e.Class.Title(), w)))
+		lead := " "
+		if e.Code == code {
+			lead = "▸"
+		}
+		out = append(out, t.ClassTitle[e.Class].Render(termtext.Fit(lead+theme.ClassGlyph(e.Class)+" "+
+			strconv.Itoa(e.Code)+" "+e.Message+" · "+e.Class.String()+" "+e.Class.Title(), w)))
 		for _, l := range explain.DescriptionLines(e.Description, w-4) {
 			out = append(out, t.Text.Render(termtext.Fit("   "+l, w)))
 		}

@@ -105,7 +105,7 @@ run:
 	if errors.Is(werr, syscall.EPIPE) {
 		werr = nil
 	}
-	p.summary(o.Err, halt)
+	p.summary(o.Err)
 	switch {
 	case halt != nil:
 		err = errors.Join(errors.New(halt.Text+"; "+halt.Fix), err)
@@ -230,8 +230,9 @@ func Line(r *model.Record, cat explain.Catalog, t *theme.Theme) string {
 }
 
 // summary writes the session's summary to w: counts per class, the most
-// failing operations and devices, the outages, and why it halted.
-func (p *printer) summary(w io.Writer, halt *session.Event) {
+// failing operations and devices, the outages. Why it halted is the error
+// Run returns, printed once by the caller.
+func (p *printer) summary(w io.Writer) {
 	if w == nil {
 		return
 	}
@@ -245,8 +246,8 @@ func (p *printer) summary(w io.Writer, halt *session.Event) {
 	if s.Total() > 0 {
 		errPct = 100 * float64(s.Errors()) / float64(s.Total())
 	}
-	lines = append(lines, fmt.Sprintf("%d exchanges in %s: %s; errors %.1f%%", s.Total(),
-		p.end.Sub(p.start).Round(time.Second), strings.Join(classes, " "), errPct))
+	lines = append(lines, fmt.Sprintf("%d %s in %s: %s; errors %.1f%%", s.Total(), plural(s.Total(), "exchange"),
+		session.RoundDuration(p.end.Sub(p.start)), strings.Join(classes, " "), errPct))
 	if ops := s.FailingOperations(3); len(ops) > 0 {
 		var parts []string
 		for _, o := range ops {
@@ -262,9 +263,6 @@ func (p *printer) summary(w io.Writer, halt *session.Event) {
 		lines = append(lines, "most failing devices: "+strings.Join(parts, ", "))
 	}
 	lines = append(lines, outages(p.lost, p.end)...)
-	if halt != nil {
-		lines = append(lines, "stopped: "+halt.Text)
-	}
 	var b strings.Builder
 	for _, l := range lines {
 		b.WriteString("edgetop: " + termtext.Sanitize(l) + "\n")
@@ -282,15 +280,23 @@ func outages(evs []session.Event, end time.Time) []string {
 		}
 		if i+1 < len(evs) && evs[i+1].Kind == session.EventBack {
 			b := evs[i+1]
-			out = append(out, fmt.Sprintf("outage at %s for %s (%s), %d calls failed", l.Since.Format("15:04:05"),
-				b.After.Round(time.Second), l.Why, b.Failed))
+			out = append(out, fmt.Sprintf("outage at %s for %s (%s), %d %s failed", l.Since.Format("15:04:05"),
+				session.RoundDuration(b.After), l.Why, b.Failed, plural(b.Failed, "call")))
 			i++
 			continue
 		}
 		out = append(out, fmt.Sprintf("gateway lost at %s (%s), not back after %s", l.Since.Format("15:04:05"), l.Why,
-			end.Sub(l.Since).Round(time.Second)))
+			session.RoundDuration(end.Sub(l.Since))))
 	}
 	return out
+}
+
+// plural is noun, with an s unless n is 1.
+func plural[N int | uint64](n N, noun string) string {
+	if n == 1 {
+		return noun
+	}
+	return noun + "s"
 }
 
 // isTerminal reports whether w is a terminal.

@@ -187,7 +187,9 @@ func TestRunHaltExits1(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "login refused (HTTP 401)") {
 		t.Fatalf("Run = %v", err)
 	}
-	if sim.Requests() != 1 || !strings.Contains(errOut.String(), "stopped: login refused") {
+	// The reason is said once, by the error; the summary counts.
+	if sim.Requests() != 1 || strings.Contains(errOut.String(), "login refused") ||
+		!strings.Contains(errOut.String(), "1 exchange in ") {
 		t.Errorf("%d requests; summary %q", sim.Requests(), errOut.String())
 	}
 }
