@@ -100,7 +100,6 @@ func link(t *theme.Theme, d Data, compact bool) string {
 	}
 	txt := "● live"
 	switch {
-
 	case s.Watch.Reconnecting:
 		txt += " · watch reopening"
 	}
