@@ -105,6 +105,13 @@ var transportAdvice = map[ErrKind]string{
 		"page?) and the API version (--api-version).",
 }
 
+// pinMismatchAdvice is the advice for a certificate that is not the
+// pinned one: either the gateway's certificate was renewed, or something
+// else answers at its address.
+const pinMismatchAdvice = "The gateway's certificate is not the pinned one: if its certificate was renewed " +
+	"(check on the gateway), pin the new fingerprint shown; if not, something else answers at this address " +
+	"(a proxy or an attacker): do not pin it."
+
 // cookieRenewedAdvice is the advice for a 401 the client fixed itself.
 const cookieRenewedAdvice = "Nothing to do: the cookie had run out, and edgetop logged in again " +
 	"(CreateAuthCookie) and retried; the next rows show both."
@@ -120,6 +127,8 @@ func AdviceFor(r *Record) string {
 	case r.Status == 401 && r.Action.Kind == ActionRenewed:
 		// The client fixed it: the cookie had run out, it got a new one.
 		return cookieRenewedAdvice
+	case r.Err != nil && r.Err.Kind == ErrTLS && strings.Contains(r.Err.Text, "pin mismatch"):
+		return pinMismatchAdvice
 	case r.Err != nil && (r.Status == 0 || r.Unusable()):
 		if a, ok := transportAdvice[r.Err.Kind]; ok {
 			return a

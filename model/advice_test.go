@@ -78,3 +78,14 @@ func TestAdviceForRenewedCookie(t *testing.T) {
 		t.Errorf("401 not fixed: %q", a)
 	}
 }
+
+func TestAdviceForPinMismatch(t *testing.T) {
+	r := &Record{Err: &TransportError{Kind: ErrTLS, Text: "tls: certificate pin mismatch: want sha256:aa, got sha256:bb"}}
+	if got := AdviceFor(r); !strings.Contains(got, "not the pinned one") {
+		t.Errorf("pin mismatch advice %q", got)
+	}
+	r.Err.Text = "tls: failed to verify certificate: x509: certificate signed by unknown authority"
+	if got := AdviceFor(r); got != transportAdvice[ErrTLS] {
+		t.Errorf("unknown authority advice %q", got)
+	}
+}
