@@ -10,6 +10,8 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/charmbracelet/x/ansi"
+
 	"edgetop/model"
 )
 
@@ -132,7 +134,7 @@ const (
 )
 
 func newSecret(value, masked string) secret {
-	return secret{value: value, lower: strings.ToLower(value), masked: masked}
+	return secret{value: value, lower: asciiLower(value), masked: masked}
 }
 
 // addCredential registers the password or the Basic credential, with the
@@ -216,30 +218,23 @@ func (s *secrets) mask(text string) string {
 	return masked
 }
 
-// maskPlain replaces the known secrets and token assignments in text; the
-// caller holds mu.
+// maskPlain replaces the known secrets, whatever their ASCII case, and the
+// token assignments in text; the caller holds mu.
 func (s *secrets) maskPlain(text string) string {
-	ascii := isASCII(text)
-	lower := ""
-	if ascii {
-		lower = strings.ToLower(text)
-	}
+	lower := asciiLower(text)
 	for _, list := range [3][]secret{s.fixed, s.tokens, s.cookies} {
 		for _, x := range list {
-			switch {
-			case ascii && strings.Contains(lower, x.lower):
+			if strings.Contains(lower, x.lower) {
 				text = replaceFold(text, lower, x)
-				lower = strings.ToLower(text)
-			case !ascii && strings.Contains(text, x.value):
-				text = strings.ReplaceAll(text, x.value, x.masked)
+				lower = asciiLower(text)
 			}
 		}
 	}
 	return maskTokenAssignments(text)
 }
 
-// replaceFold replaces x in ASCII text (lower is its lower case) whatever
-// the case.
+// replaceFold replaces x in text (lower is asciiLower(text)) whatever the
+// ASCII case.
 func replaceFold(text, lower string, x secret) string {
 	var b strings.Builder
 	for i := 0; ; {
@@ -254,13 +249,21 @@ func replaceFold(text, lower string, x secret) string {
 	}
 }
 
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= utf8.RuneSelf {
-			return false
+// asciiLower is s with A-Z in lower case and every other byte as it is, so
+// that offsets in it are offsets in s (strings.ToLower can change the
+// length of non-ASCII text).
+func asciiLower(s string) string {
+	i := strings.IndexFunc(s, func(r rune) bool { return r >= 'A' && r <= 'Z' })
+	if i < 0 {
+		return s
+	}
+	b := []byte(s)
+	for ; i < len(b); i++ {
+		if c := b[i]; c >= 'A' && c <= 'Z' {
+			b[i] = c + 'a' - 'A'
 		}
 	}
-	return true
+	return string(b)
 }
 
 // mayHideText reports whether s holds a byte that could be, or start,
@@ -276,33 +279,21 @@ func mayHideText(s string) bool {
 }
 
 // joinHidden removes what a terminal would not show, so that text split by
-// it reads as it would on screen: escape sequences (7-bit and 8-bit CSI,
-// OSC, DCS, ...), C0 controls (but '\n' and '\t'), DEL, C1 controls,
-// bidirectional controls and zero-width characters. It removes at least
-// what the screen's sanitiser removes, so that nothing it joins is missed.
+// it reads as it would on screen: escape sequences (removed by ansi.Strip,
+// as the screen's sanitiser removes them, so both agree on where one
+// ends), then C0 controls (but '\n' and '\t'), DEL, C1 controls, bidi
+// controls, zero-width characters and invalid bytes. It removes at least
+// what the sanitiser removes (the sanitiser shows some invalid bytes as
+// U+FFFD), so nothing it joins is missed; ui/termtext's FuzzMaskedOnScreen
+// checks that.
 func joinHidden(s string) string {
+	s = ansi.Strip(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); {
-		c := s[i]
-		switch c {
-		case 0x1b: // ESC
-			i = skipEscape(s, i+1)
-			continue
-		case 0x9b: // 8-bit CSI
-			i = skipCSI(s, i+1)
-			continue
-		case 0x9d, 0x90, 0x98, 0x9e, 0x9f: // 8-bit OSC, DCS, SOS, PM, APC
-			i = skipString(s, i+1)
-			continue
-		}
 		r, size := utf8.DecodeRuneInString(s[i:])
 		i += size
-		if r == utf8.RuneError && size <= 1 {
-			b.WriteByte(c) // an invalid byte shows as U+FFFD: it splits, it does not join
-			continue
-		}
-		if hiddenRune(r) {
+		if r == utf8.RuneError && size <= 1 || hiddenRune(r) {
 			continue
 		}
 		b.WriteRune(r)
@@ -321,46 +312,6 @@ func hiddenRune(r rune) bool {
 		return true // zero-width characters and the soft hyphen
 	}
 	return false
-}
-
-// skipEscape skips an escape sequence whose ESC was at i-1.
-func skipEscape(s string, i int) int {
-	if i >= len(s) {
-		return i
-	}
-	switch s[i] {
-	case '[':
-		return skipCSI(s, i+1)
-	case ']', 'P', 'X', '^', '_':
-		return skipString(s, i+1)
-	}
-	return i + 1 // a two-byte sequence
-}
-
-// skipCSI skips a control sequence's parameters, intermediates and final
-// byte.
-func skipCSI(s string, i int) int {
-	for i < len(s) && s[i] >= 0x20 && s[i] <= 0x3f {
-		i++
-	}
-	if i < len(s) && s[i] >= 0x40 && s[i] <= 0x7e {
-		i++
-	}
-	return i
-}
-
-// skipString skips a control string up to its end: BEL, ESC \ or 8-bit ST.
-func skipString(s string, i int) int {
-	for i < len(s) {
-		switch {
-		case s[i] == 0x07, s[i] == 0x9c:
-			return i + 1
-		case s[i] == 0x1b && i+1 < len(s) && s[i+1] == '\\':
-			return i + 2
-		}
-		i++
-	}
-	return i
 }
 
 // maskRecord masks every field of r that holds text from the request or
