@@ -457,3 +457,33 @@ func TestHiddenSecretsAreMasked(t *testing.T) {
 		t.Errorf("Mask left the password: %q", got)
 	}
 }
+
+// TestWatchDropSaysWhy: a dropped stream's event says why in words (what
+// the session shows), the cause still wrapped.
+func TestWatchDropSaysWhy(t *testing.T) {
+	f := newFakeGW(t)
+	f.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if !strings.HasSuffix(r.URL.Path, "/things/bulk") {
+			return false
+		}
+		w.Header().Set("Content-Type", "text/plain")
+		fmt.Fprintln(w, `{"Message":"heartbeat","Data":{"Timestamp":1}}`)
+		return true
+	})
+	c, _ := newTestClient(t, f, Version2020, nil)
+	ctx, cancel := contextWithTimeout(t, 5*time.Second)
+	defer cancel()
+	ch, err := c.Watch(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for ev := range ch {
+		if ev.Kind != WatchDropped {
+			continue
+		}
+		cancel()
+		if ev.Err == nil || ev.Err.Error() != "the gateway closed the stream" || !errors.Is(ev.Err, io.EOF) {
+			t.Errorf("drop error %v", ev.Err)
+		}
+	}
+}

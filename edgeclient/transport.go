@@ -12,7 +12,6 @@ import (
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"edgetop/model"
 )
@@ -251,10 +250,7 @@ func limitText(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
-	for n > 0 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
+	return cutText(s, n) + "…"
 }
 
 // emit reports a finished record, every field masked with every secret

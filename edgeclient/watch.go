@@ -87,6 +87,17 @@ type streamEnd struct {
 
 func (e *streamEnd) Error() string { return "watch stream ended: " + e.why }
 
+// dropError is a WatchDropped event's Err: why in words ("the gateway
+// closed the stream", "no heartbeat within 30s", "the stream broke:
+// connection reset by peer"), wrapping the cause (io.EOF, ...).
+type dropError struct {
+	why   string
+	cause error
+}
+
+func (e *dropError) Error() string { return e.why }
+func (e *dropError) Unwrap() error { return e.cause }
+
 // errWatchIdle is why a stream that went silent was dropped.
 var errWatchIdle = errors.New("no line from the gateway within the idle limit")
 
@@ -142,7 +153,8 @@ func (c *Client) watchLoop(ctx context.Context, body []byte, ch chan<- WatchEven
 		var se *streamEnd
 		switch {
 		case errors.As(err, &se):
-			if !sendEvent(ctx, ch, WatchEvent{Kind: WatchDropped, Err: se.cause, Delay: se.delay, RecordID: se.recID}) ||
+			drop := &dropError{why: se.why, cause: se.cause}
+			if !sendEvent(ctx, ch, WatchEvent{Kind: WatchDropped, Err: drop, Delay: se.delay, RecordID: se.recID}) ||
 				sleepCtx(ctx, se.delay) != nil {
 				return
 			}
