@@ -387,4 +387,8 @@ func TestFooterSaysResumeWhilePaused(t *testing.T) {
 	if f := ansi.Strip(a.View().Content); !strings.Contains(f, "p pause") {
 		t.Fatalf("resumed footer lacks 'p pause':\n%s", f)
 	}
+	press(a, "?") // the help still names both keys
+	if f := ansi.Strip(a.View().Content); !strings.Contains(f, "p/space pause") {
+		t.Fatalf("help after a pause lacks 'p/space pause':\n%s", f)
+	}
 }

@@ -188,10 +188,10 @@ func (a *App) setPaused(on bool) {
 	}
 	if on {
 		a.pause = pauseState{on: true, seq: a.log.Total(), strip: header.Stats(a.theme, a.width, a.stats, a.now)}
-		a.keys.Global.Pause.SetHelp("p", "resume")
+		a.keys.Global.Pause.SetHelp(a.keys.Global.Pause.Help().Key, "resume")
 	} else {
 		a.pause = pauseState{}
-		a.keys.Global.Pause.SetHelp("p", "pause")
+		a.keys.Global.Pause.SetHelp(a.keys.Global.Pause.Help().Key, "pause")
 	}
 	a.rowsChanged = true
 }

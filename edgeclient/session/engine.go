@@ -116,7 +116,6 @@ type Engine struct {
 	interval   time.Duration
 	slots      int
 	link       Link
-	halted     bool
 	stopping   bool
 	lostSince  time.Time
 	lostFailed int
@@ -322,7 +321,7 @@ func (e *Engine) loop() {
 // wait is the time to the next scheduling step.
 func (e *Engine) wait() time.Duration {
 	switch {
-	case e.halted || e.stopping:
+	case e.halted() || e.stopping:
 		return time.Hour
 	case !e.probeAt.IsZero():
 		return max(e.interval, e.probeAt.Sub(e.now()))
@@ -336,7 +335,7 @@ func (e *Engine) wait() time.Duration {
 // stream takes neither a slot nor a step.
 func (e *Engine) schedule() {
 	now := e.now()
-	if e.halted || e.stopping {
+	if e.halted() || e.stopping {
 		return
 	}
 	if !e.probeAt.IsZero() && (e.inFlight > 0 || now.Before(e.probeAt)) {
@@ -376,7 +375,7 @@ func (e *Engine) onResult(r result) {
 	e.inFlight--
 	e.setState(func(s *State) { s.InFlight = e.inFlight })
 	e.plan.Done(r.call, r.devices, r.err != nil)
-	if e.stopping || e.halted {
+	if e.stopping || e.halted() {
 		return
 	}
 	now := e.now()
@@ -415,7 +414,7 @@ func failKey(c model.Call) string {
 // up notes that the gateway answered: EventUp the first time, EventBack
 // after an outage.
 func (e *Engine) up(now time.Time) {
-	if e.halted {
+	if e.halted() {
 		return
 	}
 	e.lastOK = now
@@ -468,19 +467,21 @@ func (e *Engine) lost(c model.Call, started time.Time, d decision, now time.Time
 	e.linkFails++
 }
 
+// halted reports whether the session stopped for good.
+func (e *Engine) halted() bool { return e.link == LinkHalted }
+
 // halt stops the session for good: the watch stream is closed, nothing is
 // called again (the cookie is still deleted at Stop).
 func (e *Engine) halt(d decision, now time.Time) {
-	if e.halted {
+	if e.halted() {
 		return
 	}
-	e.halted = true
+	e.link = LinkHalted
 	if e.watchStop != nil {
 		e.watchStop()
 	}
 	e.flush()
 	e.emit(Event{Kind: EventHalted, Text: d.text, Fix: d.fix, Why: d.kind})
-	e.link = LinkHalted
 	e.setState(func(s *State) { s.Link, s.Since, s.Why, s.Text, s.Fix = LinkHalted, now, d.kind, d.text, d.fix })
 }
 
@@ -522,7 +523,7 @@ func (e *Engine) onWatch(m watchMsg) {
 	if m.gen != e.watchGen || e.stopping {
 		return
 	}
-	if e.halted && m.kind != watchEnded {
+	if e.halted() && m.kind != watchEnded {
 		// A stream cancelled by the halt may still report an opening or
 		// a drop it saw just before: the session says nothing more.
 		return
@@ -553,7 +554,7 @@ func (e *Engine) onWatch(m watchMsg) {
 // never unchanged after the gateway refused it, later after a failure.
 func (e *Engine) watchEnded(m watchMsg, now time.Time) {
 	e.plan.WatchClosed()
-	if e.halted {
+	if e.halted() {
 		return
 	}
 	d := e.decide(e.watchCall, m.err)
