@@ -104,7 +104,7 @@ func (a *App) handleEvent(ev session.Event) tea.Cmd {
 		a.setLink(session.LinkHalted, ev)
 		a.halted = ev.Text + "; " + ev.Fix
 		a.addMark(list.MarkHalted, ev, "stopped: "+ev.Text, ev.Text+".\n\nWhat you can do: "+ev.Fix+
-			". edgetop calls the gateway no more; its cookie is deleted when you quit.")
+			".\n\nedgetop calls the gateway no more; when you quit, it deletes its cookie if it holds one.")
 		a.setStickyNotice(noticeError, a.halted)
 	case session.EventPace:
 		a.st.Interval = ev.After

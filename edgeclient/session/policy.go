@@ -126,7 +126,7 @@ func decideAPI(c model.Call, ae *edgeclient.APIError) decision {
 		d.verdict = verdictHalt
 		d.text = fmt.Sprintf("login refused (HTTP %d)", ae.Status)
 		d.fix = "check --user and the password (EDGETOP_PASSWORD or --password-file); " +
-			"edgetop stopped calling the gateway so as not to lock the account"
+			"edgetop tries no more, as retrying could lock the account"
 	case ae.Status == 401:
 		// The client renewed the cookie and the retry was refused again.
 		d.verdict = verdictBackoff
@@ -172,11 +172,9 @@ func tlsHalt(ne *edgeclient.NetError, prevFP string) (text, fix string) {
 	}
 	switch {
 	case got != "":
-		fix = "if it is the gateway's own: --pin " + got + " (or --ca-file with its ca.x509.pem); " +
-			"edgetop stopped calling the gateway"
+		fix = "if it is the gateway's own: --pin " + got + " (or --ca-file with its ca.x509.pem)"
 	default:
-		fix = "trust the gateway with --ca-file (its ca.x509.pem), --pin sha256:HEX or --insecure; " +
-			"edgetop stopped calling the gateway"
+		fix = "trust the gateway with --ca-file (its ca.x509.pem), --pin sha256:HEX or --insecure"
 	}
 	return text, fix
 }
