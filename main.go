@@ -8,6 +8,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/url"
 	"os"
@@ -27,9 +28,13 @@ import (
 	"edgetop/edgeclient"
 	"edgetop/edgeclient/edgesim"
 	"edgetop/edgeclient/session"
+	"edgetop/edgeclient/session/recording"
 	"edgetop/model"
+	"edgetop/model/failures"
+	"edgetop/model/har"
 	"edgetop/ui"
 	"edgetop/ui/explain"
+	"edgetop/ui/export"
 	"edgetop/ui/password"
 	"edgetop/ui/plain"
 	"edgetop/ui/termtext"
@@ -48,6 +53,10 @@ Examples:
   edgetop sim --listen 127.0.0.1:9999       the simulated gateway alone, for curl
   edgetop codes                             the edge API status table
   edgetop explain 421                       one status code, or an API error Code
+  edgetop --plain --fail-on errors --duration 1m   a CI smoke check: exit 3 at the first failure
+  edgetop replay --last --speed 4           the last recorded session, played back at 4x
+  edgetop export --format har --last -o incident.har
+  edgetop summary --last                    the last session's failures, grouped
 
 The dashboard's flags (--gateway, --user, TLS, --plain, --duration, ...): edgetop dash --help`
 
@@ -59,6 +68,9 @@ type cli struct {
 	Sim     simCmd     `cmd:"" help:"Run the simulated gateway alone. Example: edgetop sim --listen 127.0.0.1:9999"`
 	Codes   codesCmd   `cmd:"" help:"Print the edge API status table and the API error Codes. Example: edgetop codes"`
 	Explain explainCmd `cmd:"" help:"Explain a status code or an API error Code. Example: edgetop explain 421"`
+	Replay  replayCmd  `cmd:"" help:"Play a recorded session (or a HAR) into the dashboard. Example: edgetop replay --last --speed 4"`
+	Export  exportCmd  `cmd:"" help:"Convert a recording to jsonl, har, curl or csv. Example: edgetop export --format har --last -o s.har"`
+	Summary summaryCmd `cmd:"" help:"Print a recording's failures, grouped. Example: edgetop summary --last"`
 }
 
 type dashCmd struct {
@@ -74,6 +86,16 @@ type dashCmd struct {
 	Ring         int           `env:"EDGETOP_RING" default:"100000" help:"Records kept in memory."`
 	Plain        bool          `env:"EDGETOP_PLAIN" help:"One line per exchange instead of the dashboard (automatic when stdout is not a terminal)."`
 	Duration     time.Duration `env:"EDGETOP_DURATION" help:"Stop after this long, e.g. 30s (0: run until q or Ctrl+C)."`
+	Record       string        `env:"EDGETOP_RECORD" placeholder:"FILE" help:"Record the session to FILE (default: every session is recorded, bounded, in $XDG_STATE_HOME/edgetop/sessions)."`
+	NoRecord     bool          `env:"EDGETOP_NO_RECORD" help:"Do not record the session."`
+	faceFlags    `embed:""`
+}
+
+// faceFlags are the flags of both faces of a session, live or replayed.
+type faceFlags struct {
+	Filter string `env:"EDGETOP_FILTER" placeholder:"EXPR" help:"Show only the exchanges EXPR matches, e.g. '5xx op:Set*' or 'errors >200ms' (the language: README)."`
+	JSON   bool   `help:"Plain mode with Record JSON lines instead of text lines (for scripts)."`
+	FailOn string `placeholder:"EXPR" help:"Exit 3 at the first exchange EXPR matches, e.g. 'errors' (a smoke check for CI)."`
 }
 
 type simCmd struct {
@@ -175,9 +197,13 @@ func run(restore func()) int {
 	err = kctx.Run()
 	var ue usageError
 	var se signalError
+	var fe *plain.FailOnError
 	switch {
 	case err == nil:
 		return 0
+	case errors.As(err, &fe):
+		fmt.Fprint(os.Stderr, termtext.ErrorLines("edgetop", fe))
+		return 3
 	case errors.As(err, &se):
 		return 128 + int(se.sig)
 	case errors.As(err, &ue):
@@ -303,6 +329,10 @@ func (d *dashCmd) Run(ctx context.Context) error {
 	if err := d.check(); err != nil {
 		return usageError{err}
 	}
+	fc, err := d.parse(time.Now())
+	if err != nil {
+		return usageError{err}
+	}
 	cat, codes := catalogs()
 	// One observer and one ID sequence for every client of the session, so
 	// that record IDs never collide.
@@ -346,15 +376,111 @@ func (d *dashCmd) Run(ctx context.Context) error {
 	}
 	scfg.Client = client
 	eng := session.New(scfg)
-	noColor := theme.NoColorRequested(os.Getenv)
-	if d.Plain || !term.IsTerminal(int(os.Stdout.Fd())) {
-		if client.Insecure() {
-			fmt.Fprintln(os.Stderr, "edgetop: warning: TLS verification is off (--insecure)")
+	var runner session.Runner = eng
+	meta := recording.Meta{
+		Version: version, Started: time.Now(), Gateway: cfg.Gateway, APIVersion: d.APIVersion, User: cfg.User,
+		Insecure: d.Insecure, Simulated: d.Gateway == "",
+	}
+	if d.CAFile != "" {
+		meta.CAFile, _ = filepath.Abs(d.CAFile)
+	}
+	rec := d.recorder(meta)
+	if rec != nil {
+		runner = recording.Tee(eng, rec)
+		defer func() {
+			// Said last, once the screen is gone: where the evidence is.
+			fmt.Fprintln(os.Stderr, "edgetop: recorded to "+termtext.Sanitize(rec.Path()))
+		}()
+	}
+	if client.Insecure() && (d.Plain || d.JSON || !term.IsTerminal(int(os.Stdout.Fd()))) {
+		fmt.Fprintln(os.Stderr, "edgetop: warning: TLS verification is off (--insecure)")
+	}
+	return runFace(ctx, runner, fc, faceOptions{
+		plain: d.Plain, duration: d.Duration, ring: d.Ring, catalog: cat, codes: codes,
+		export:  export.Options{CAFile: meta.CAFile, Insecure: d.Insecure || meta.Simulated, User: cfg.User},
+		creator: har.Creator{Name: "edgetop", Version: version},
+	})
+}
+
+// recorder opens the session's recording: --record FILE, none with
+// --no-record, else a new file in the state directory, whose old
+// recordings are rotated. A recording that cannot be opened there is a
+// warning, not a reason to refuse to run.
+func (d *dashCmd) recorder(m recording.Meta) *recording.Writer {
+	if d.NoRecord {
+		return nil
+	}
+	if d.Record != "" {
+		w, err := recording.Create(d.Record, m)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "edgetop: warning: not recording: "+termtext.Sanitize(err.Error()))
+			return nil
 		}
+		return w
+	}
+	dir, err := recording.DefaultDir(os.Getenv)
+	if err == nil {
+		var w *recording.Writer
+		if w, err = recording.Auto(dir, m, time.Now(), recording.Limits{}); err == nil {
+			return w
+		}
+	}
+	fmt.Fprintln(os.Stderr, "edgetop: warning: not recording (--no-record to say so): "+termtext.Sanitize(err.Error()))
+	return nil
+}
+
+// face is what faceFlags ask for, parsed.
+type face struct {
+	filter, failOn *model.Query
+	filterText     string
+	json           bool
+}
+
+// parse checks the expressions: a bad one is a usage error that says
+// where it is wrong.
+func (f faceFlags) parse(now time.Time) (face, error) {
+	out := face{json: f.JSON, filterText: strings.TrimSpace(f.Filter)}
+	var err error
+	if out.filter, err = model.ParseQuery(f.Filter, now); err != nil {
+		return out, fmt.Errorf("--filter %q: %w", f.Filter, err)
+	}
+	if out.failOn, err = model.ParseQuery(f.FailOn, now); err != nil {
+		return out, fmt.Errorf("--fail-on %q: %w", f.FailOn, err)
+	}
+	if f.FailOn != "" && out.failOn == nil {
+		return out, errors.New("--fail-on: an empty expression would match every exchange; want e.g. 'errors' or '5xx'")
+	}
+	return out, nil
+}
+
+// faceOptions are the rest of what a face needs.
+type faceOptions struct {
+	plain, replay bool
+	duration      time.Duration
+	ring          int
+	catalog       *model.Catalog
+	codes         *model.APICodes
+	export        export.Options
+	creator       har.Creator
+}
+
+// runFace shows a session, live or replayed: plain lines when asked, with
+// --json, or when stdout is not a terminal; else the dashboard.
+func runFace(ctx context.Context, r session.Runner, f face, o faceOptions) error {
+	noColor := theme.NoColorRequested(os.Getenv)
+	var filter, failOn plain.Matcher // nil interfaces, not nil *Query: a nil Query matches every record
+	if f.filter != nil {
+		filter = f.filter
+	}
+	if f.failOn != nil {
+		failOn = f.failOn
+	}
+	if o.plain || f.json || !term.IsTerminal(int(os.Stdout.Fd())) {
 		dark := term.IsTerminal(int(os.Stdout.Fd())) && lipgloss.HasDarkBackground(os.Stdin, os.Stdout)
-		return plain.Run(ctx, eng, plain.Options{
-			Out: os.Stdout, Err: os.Stderr, Catalog: cat, NoColor: noColor,
-			Dark: dark, Environ: os.Environ(), Duration: d.Duration,
+		return plain.Run(ctx, r, plain.Options{
+			Out: os.Stdout, Err: os.Stderr, Catalog: o.catalog, NoColor: noColor,
+			Dark: dark, Environ: os.Environ(), Duration: o.duration,
+			Filter: filter, JSON: f.json, FailOn: failOn, Replay: o.replay,
 		})
 	}
 	if os.Getenv("DEBUG") != "" {
@@ -363,9 +489,256 @@ func (d *dashCmd) Run(ctx context.Context) error {
 		}
 	}
 	return ui.Run(ctx, ui.Deps{
-		Session: eng, Catalog: cat, APICodes: codes, NoColor: noColor, RingCap: d.Ring,
-		Duration: d.Duration,
+		Session: r, Catalog: o.catalog, APICodes: o.codes, NoColor: noColor, RingCap: o.ring,
+		Duration: o.duration, Filter: f.filter, FailOn: failOn, Export: o.export, Replay: o.replay, Creator: o.creator,
 	})
+}
+
+// A recording is read by three commands: replay, export and summary.
+
+// sourceFlags name a recording: a file, or the newest one.
+type sourceFlags struct {
+	File string `arg:"" optional:"" type:"existingfile" placeholder:"FILE" help:"A recording (.jsonl, as edgetop writes them) or a HAR."`
+	Last bool   `help:"The newest recording in $XDG_STATE_HOME/edgetop/sessions."`
+}
+
+// open opens the recording the flags name. A HAR (by its .har name or
+// its content) is read whole; a recording is read as it replays. Damaged
+// lines are skipped and told, never fatal.
+func (f sourceFlags) open() (recording.RecordSource, recording.Meta, func() []recording.LineError, error) {
+	none := func() []recording.LineError { return nil }
+	path := f.File
+	switch {
+	case f.Last && path != "":
+		return nil, recording.Meta{}, none, usageError{errors.New("give a FILE or --last, not both")}
+	case f.Last:
+		dir, err := recording.DefaultDir(os.Getenv)
+		if err != nil {
+			return nil, recording.Meta{}, none, err
+		}
+		if path, err = recording.Last(dir); err != nil {
+			return nil, recording.Meta{}, none, err
+		}
+	case path == "":
+		return nil, recording.Meta{}, none, usageError{errors.New("which recording? give a FILE or --last")}
+	}
+	if isHAR(path) {
+		fh, err := os.Open(path)
+		if err != nil {
+			return nil, recording.Meta{}, none, err
+		}
+		defer fh.Close()
+		recs, err := har.Read(fh)
+		if err != nil {
+			return nil, recording.Meta{}, none, fmt.Errorf("%s: %w", path, err)
+		}
+		m := recording.Meta{}
+		if len(recs) > 0 {
+			m.Gateway, m.APIVersion = recs[0].Gateway, recs[0].APIVersion
+		}
+		return recording.SliceSource(recs), m, none, nil
+	}
+	r, err := recording.Open(path)
+	if err != nil {
+		return nil, recording.Meta{}, none, err
+	}
+	m, _ := r.Meta()
+	return r, m, r.Problems, nil
+}
+
+// isHAR tells a HAR from a recording: by its name, else by its first
+// bytes (a HAR is one JSON object holding "log"; a recording's first line
+// is its meta line or a record).
+func isHAR(path string) bool {
+	if strings.EqualFold(filepath.Ext(path), ".har") {
+		return true
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	head := make([]byte, 512)
+	n, _ := f.Read(head)
+	first, _, _ := bytes.Cut(bytes.TrimSpace(head[:n]), []byte("\n"))
+	first = bytes.TrimSpace(first)
+	return bytes.Equal(first, []byte("{")) || bytes.HasPrefix(first, []byte(`{"log"`))
+}
+
+// reportProblems tells the damaged lines a recording had, once read.
+func reportProblems(path string, problems []recording.LineError) {
+	for i, p := range problems {
+		if i == 5 {
+			fmt.Fprintf(os.Stderr, "edgetop: %s: %d more damaged lines skipped\n", path, len(problems)-i)
+			break
+		}
+		fmt.Fprintln(os.Stderr, "edgetop: "+termtext.Sanitize(path+": "+p.Error()+" (skipped)"))
+	}
+}
+
+type replayCmd struct {
+	sourceFlags `embed:""`
+	Speed       float64       `default:"1" help:"Playback speed: 1 real time, 4 four times as fast, 0 as fast as possible."`
+	Plain       bool          `help:"One line per exchange instead of the dashboard (automatic when stdout is not a terminal)."`
+	Duration    time.Duration `help:"Stop after this long (0: the end of the recording in plain mode, q in the dashboard)."`
+	Ring        int           `default:"100000" help:"Records kept in memory."`
+	faceFlags   `embed:""`
+}
+
+// Run plays the recording into a face: the same faces as a live session,
+// fed by a player instead of the engine.
+func (c *replayCmd) Run(ctx context.Context) error {
+	switch {
+	case c.Speed < 0:
+		return usageError{fmt.Errorf("--speed %v: want 0 (as fast as possible) or more", c.Speed)}
+	case c.Ring <= 0:
+		return usageError{fmt.Errorf("--ring %d: want a positive number of records", c.Ring)}
+	case c.Duration < 0:
+		return usageError{fmt.Errorf("--duration %v: want 0 or a positive duration", c.Duration)}
+	}
+	fc, err := c.parse(time.Now())
+	if err != nil {
+		return usageError{err}
+	}
+	src, meta, problems, err := c.open()
+	if err != nil {
+		return err
+	}
+	if rc, ok := src.(interface{ Close() error }); ok {
+		defer func() { _ = rc.Close() }()
+	}
+	plainMode := c.Plain || c.JSON || !term.IsTerminal(int(os.Stdout.Fd()))
+	player := recording.NewPlayer(src, recording.PlayerOptions{Speed: c.Speed, Session: "replay", Hold: !plainMode})
+	cat, codes := catalogs()
+	err = runFace(ctx, player, fc, faceOptions{
+		plain: plainMode, replay: true, duration: c.Duration, ring: c.Ring, catalog: cat, codes: codes,
+		export:  export.Options{CAFile: meta.CAFile, Insecure: meta.Insecure || meta.Simulated, User: meta.User},
+		creator: har.Creator{Name: "edgetop", Version: version},
+	})
+	reportProblems(c.name(), problems())
+	return err
+}
+
+type exportCmd struct {
+	sourceFlags `embed:""`
+	Format      string `required:"" enum:"jsonl,har,curl,csv" placeholder:"jsonl|har|curl|csv" help:"jsonl (edgetop's own), har (HAR 1.2: a browser's network panel), curl (a shell script), csv."`
+	Filter      string `placeholder:"EXPR" help:"Only the exchanges EXPR matches."`
+	Output      string `short:"o" default:"-" placeholder:"FILE" help:"Write to FILE (written whole, then renamed; default: stdout)."`
+	CAFile      string `placeholder:"FILE" help:"For curl: the CA file the commands trust (default: the session's)."`
+	Insecure    bool   `help:"For curl: -k in the commands (default: as the session did)."`
+}
+
+// Run converts a recording.
+func (c *exportCmd) Run() error {
+	src, meta, problems, err := c.open()
+	if err != nil {
+		return err
+	}
+	q, err := model.ParseQuery(c.Filter, time.Now())
+	if err != nil {
+		return usageError{fmt.Errorf("--filter %q: %w", c.Filter, err)}
+	}
+	recs, err := readAll(src, q)
+	if err != nil {
+		return err
+	}
+	defer reportProblems(c.name(), problems())
+	o := export.Options{CAFile: meta.CAFile, Insecure: meta.Insecure || meta.Simulated, User: meta.User}
+	if c.CAFile != "" {
+		o.CAFile, _ = filepath.Abs(c.CAFile)
+	}
+	o.Insecure = o.Insecure || c.Insecure
+	creator := har.Creator{Name: "edgetop", Version: version}
+	if c.Output == "-" {
+		return export.Write(os.Stdout, c.Format, recs, o, creator)
+	}
+	if err := export.WriteFile(c.Output, c.Format, recs, o, creator); err != nil {
+		return err
+	}
+	fmt.Fprintf(termtext.NewWriter(os.Stderr), "edgetop: %d %s written to %s\n", len(recs), plural(len(recs), "exchange"), c.Output)
+	return nil
+}
+
+// name is the recording's name for messages.
+func (f sourceFlags) name() string {
+	if f.File != "" {
+		return f.File
+	}
+	return "the last recording"
+}
+
+// readAll reads every record of src that q matches (nil: every one).
+func readAll(src recording.RecordSource, q *model.Query) ([]model.Record, error) {
+	var out []model.Record
+	for {
+		r, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			return out, nil
+		}
+		if err != nil {
+			return out, err
+		}
+		if q.Match(&r) {
+			out = append(out, r)
+		}
+	}
+}
+
+type summaryCmd struct {
+	sourceFlags `embed:""`
+	Sort        string `default:"count" enum:"count,recent" help:"Order of the groups: count (most first) or recent (latest first)."`
+	Filter      string `placeholder:"EXPR" help:"Only the exchanges EXPR matches."`
+}
+
+// Run prints the recording's failures grouped, ready for an incident note.
+func (c *summaryCmd) Run() error {
+	src, _, problems, err := c.open()
+	if err != nil {
+		return err
+	}
+	q, err := model.ParseQuery(c.Filter, time.Now())
+	if err != nil {
+		return usageError{fmt.Errorf("--filter %q: %w", c.Filter, err)}
+	}
+	sum := failures.New()
+	var last time.Time
+	n := 0
+	for {
+		r, err := src.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		if q.Match(&r) {
+			n++
+			sum.Add(r)
+			if e := r.End(); e.After(last) {
+				last = e
+			}
+		}
+	}
+	reportProblems(c.name(), problems())
+	order := failures.ByCount
+	if c.Sort == "recent" {
+		order = failures.ByRecent
+	}
+	out := termtext.NewWriter(os.Stdout)
+	if sum.Len() == 0 {
+		fmt.Fprintf(out, "no failures in %d %s\n", n, plural(n, "exchange"))
+		return nil
+	}
+	_, err = io.WriteString(out, failures.Text(sum.Groups(order), last))
+	return err
+}
+
+// plural is noun, with an s unless n is 1.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return noun
+	}
+	return noun + "s"
 }
 
 // simControls are the simulated gateway's controls as the demo uses them:

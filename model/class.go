@@ -84,6 +84,10 @@ type ClassSet uint8
 // AllClasses is the set holding every class.
 const AllClasses ClassSet = 1<<numClasses - 1
 
+// ErrorClasses is the set of the failing classes: 4xx, 5xx and transport
+// errors (Class.IsError).
+const ErrorClasses ClassSet = 1<<Class4xx | 1<<Class5xx | 1<<ClassNet
+
 // Has reports whether c is in the set.
 func (s ClassSet) Has(c Class) bool { return s&(1<<c) != 0 }
 

@@ -3,6 +3,7 @@ package model
 import "testing"
 
 func TestFilterMatch(t *testing.T) {
+	q := func(src string) *Query { return mustQuery(t, src) }
 	r := &Record{
 		Operation: "SetThingProperties", Method: "POST", Path: "/2020-04-30/things/pk1/dev-A/properties",
 		ProductKey: "pk1", DeviceName: "dev-A", Status: 421, APICode: "TooManyConnections",
@@ -30,19 +31,19 @@ func TestFilterMatch(t *testing.T) {
 		{"product key only", Filter{Device: "pk1"}, r, true},
 		{"device other", Filter{Device: "pk1/dev-B"}, r, false},
 		{"device on record without one", Filter{Device: "pk1"}, netRec, false},
-		{"text operation", Filter{Text: "thingprop"}, r, true},
-		{"text path", Filter{Text: "/PROPERTIES"}, r, true},
-		{"text method", Filter{Text: "post"}, r, true},
-		{"text device", Filter{Text: "pk1/dev"}, r, true},
-		{"text status", Filter{Text: "42"}, r, true},
-		{"text api code", Filter{Text: "toomany"}, r, true},
-		{"text api message", Filter{Text: "LIMIT REACHED"}, r, true},
-		{"text error kind", Filter{Text: "timeout"}, netRec, true},
-		{"text error text", Filter{Text: "Deadline"}, netRec, true},
-		{"text missing", Filter{Text: "nothing"}, r, false},
-		{"text unicode fold", Filter{Text: "ÉCHEC"}, &Record{APIMessage: "un échec"}, true},
-		{"all fields", Filter{Classes: AllClasses, Codes: []int{421}, Operation: "SetThingProperties", Device: "dev-A", Text: "conn"}, r, true},
-		{"one field fails", Filter{Codes: []int{421}, Text: "zzz"}, r, false},
+		{"text operation", Filter{Query: q("thingprop")}, r, true},
+		{"text path", Filter{Query: q(`"/PROPERTIES"`)}, r, true},
+		{"text method", Filter{Query: q("post")}, r, true},
+		{"text device", Filter{Query: q("pk1/dev")}, r, true},
+		{"text status", Filter{Query: q("42")}, r, true},
+		{"text api code", Filter{Query: q("toomany")}, r, true},
+		{"text api message", Filter{Query: q("LIMIT REACHED")}, r, true},
+		{"text error kind", Filter{Query: q("timeout")}, netRec, true},
+		{"text error text", Filter{Query: q("Deadline")}, netRec, true},
+		{"text missing", Filter{Query: q("nothing")}, r, false},
+		{"text unicode fold", Filter{Query: q("ÉCHEC")}, &Record{APIMessage: "un échec"}, true},
+		{"all fields", Filter{Classes: AllClasses, Codes: []int{421}, Operation: "SetThingProperties", Device: "dev-A", Query: q("conn")}, r, true},
+		{"one field fails", Filter{Codes: []int{421}, Query: q("zzz")}, r, false},
 	}
 	for _, tt := range tests {
 		if got := tt.f.Match(tt.r); got != tt.want {
@@ -56,7 +57,7 @@ func TestFilterIsZeroAndEqual(t *testing.T) {
 		t.Error("zero filters not zero")
 	}
 	for _, f := range []Filter{
-		{Classes: ClassSet(0).With(Class2xx)}, {Codes: []int{200}}, {Operation: "x"}, {Device: "x"}, {Text: "x"},
+		{Classes: ClassSet(0).With(Class2xx)}, {Codes: []int{200}}, {Operation: "x"}, {Device: "x"}, {Query: mustQuery(t, "x")},
 	} {
 		if f.IsZero() {
 			t.Errorf("%+v is zero", f)
@@ -64,6 +65,10 @@ func TestFilterIsZeroAndEqual(t *testing.T) {
 		if !f.Equal(f.clone()) || f.Equal(Filter{}) {
 			t.Errorf("%+v: Equal wrong", f)
 		}
+	}
+	a, b := Filter{Query: mustQuery(t, "5xx op:Set*")}, Filter{Query: mustQuery(t, "5xx and op:Set*")}
+	if !a.Equal(b) || a.Equal(Filter{Query: mustQuery(t, "5xx op:Get*")}) {
+		t.Error("Query not compared by its canonical text")
 	}
 }
 

@@ -56,7 +56,7 @@ func (l *Log) Append(batch ...Record) {
 			// The views must see the records about to fall out first.
 			upto := l.oldestSeq() + uint64(min(evict, len(l.buf)))
 			for _, v := range l.views {
-				v.catchUp(upto)
+				v.feed(upto)
 			}
 		}
 		for i := range chunk {
@@ -129,9 +129,12 @@ func (l *Log) atSeq(seq uint64) *Record { return l.At(int(seq - l.oldestSeq())) 
 
 // View returns a view of the records matching f. Views are cheap to keep:
 // the view of the zero filter needs no index at all, and asking again for
-// an equal filter returns the same view. A new filtered view scans the
-// ring once; after that it catches up lazily, and Append feeds it the
-// records about to fall out so its counts stay exact.
+// an equal filter returns the same view (as far as it has got). A new
+// filtered view examines nothing at once: the caller asks for its newest
+// page (View.Tail) and has the older records examined in slices
+// (View.Scan); records appended later are examined as the view is read,
+// and Append feeds it the records about to fall out so its counts stay
+// exact.
 func (l *Log) View(f Filter) *View {
 	if f.IsZero() {
 		return l.zero
@@ -143,7 +146,10 @@ func (l *Log) View(f Filter) *View {
 			return v
 		}
 	}
-	v := &View{log: l, filter: f.clone(), next: l.oldestSeq(), used: l.useTick, attached: true}
+	v := &View{
+		log: l, filter: f.clone(), lo: l.total, hi: l.total, floor: l.oldestSeq(),
+		used: l.useTick, attached: true,
+	}
 	l.views = append(l.views, v)
 	if len(l.views) > maxViews {
 		l.detachLRU()

@@ -139,6 +139,7 @@ func TestViewAfterWrap(t *testing.T) {
 	created := NewLog(4)
 	created.Append(recs(1, 6)...)
 	v := created.View(odd) // created after evictions: counts only from now
+	v.Scan(-1)
 	created.Append(recs(7, 8)...)
 	if got := ids(v.Len(), v.At); !equalIDs(got, []uint64{5, 7}) || v.Evicted() != 1 {
 		t.Errorf("view created late: ids %v, evicted %d", got, v.Evicted())
@@ -156,7 +157,7 @@ func TestViewCapacityZero(t *testing.T) {
 
 func TestViewDetachedAndClosed(t *testing.T) {
 	l := NewLog(10)
-	first := l.View(Filter{Text: "first"})
+	first := l.View(Filter{Operation: "first"})
 	l.Append(Record{ID: 1, Operation: "first"})
 	for i := range maxViews { // push first out of the attached views
 		l.View(Filter{Codes: []int{i + 1000}})
@@ -166,7 +167,8 @@ func TestViewDetachedAndClosed(t *testing.T) {
 	if got := ids(first.Len(), first.At); !equalIDs(got, []uint64{31}) || first.Exact() {
 		t.Errorf("detached view: ids %v exact %v", got, first.Exact())
 	}
-	v := l.View(Filter{Text: "first"}) // a fresh, attached view
+	v := l.View(Filter{Operation: "first"}) // a fresh, attached view
+	v.Scan(-1)
 	if v == first || !v.Exact() || v.Len() != 1 {
 		t.Errorf("re-requested view: same %v exact %v len %d", v == first, v.Exact(), v.Len())
 	}
@@ -193,6 +195,7 @@ func TestViewIndexOfID(t *testing.T) {
 	rs[1200].ID = 1 << 40 // one far out of order
 	l.Append(rs...)
 	v := l.View(Filter{Codes: []int{500}})
+	v.Scan(-1)
 	for i := range v.Len() {
 		if got := v.IndexOfID(v.At(i).ID); got != i {
 			t.Fatalf("IndexOfID(%d) = %d, want %d", v.At(i).ID, got, i)
@@ -209,7 +212,7 @@ func TestViewIndexOfID(t *testing.T) {
 func TestViewMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(7, 9))
 	filters := []Filter{
-		{}, {Codes: []int{500}}, {Classes: ClassSet(0).With(Class2xx)}, {Text: "7"}, {Codes: []int{404}},
+		{}, {Codes: []int{500}}, {Classes: ClassSet(0).With(Class2xx)}, {Query: mustQuery(t, "7")}, {Codes: []int{404}},
 	}
 	// tracked is a view and its reference count of matching records that
 	// fell out since it was created.
@@ -228,6 +231,7 @@ func TestViewMatchesReference(t *testing.T) {
 				f := filters[rng.IntN(len(filters))]
 				if v := l.View(f); views[v] == nil {
 					views[v] = &tracked{f: f, counted: l.Evicted(), zeroView: f.IsZero()}
+					v.Scan(-1)
 				}
 			}
 			n := rng.IntN(2 * max(capacity, 3))
@@ -277,6 +281,7 @@ func TestViewSeqs(t *testing.T) {
 	}
 	for _, f := range []Filter{{}, {Classes: ClassSet(0).With(Class5xx)}} {
 		v := l.View(f)
+		v.Scan(-1)
 		for i := range v.Len() {
 			s := v.SeqAt(i)
 			if v.Rank(s) != i || v.IndexOfSeq(s) != i || v.At(i).ID != s+1 {
@@ -289,5 +294,275 @@ func TestViewSeqs(t *testing.T) {
 	}
 	if l.OldestSeq() != 15 {
 		t.Fatalf("oldest %d", l.OldestSeq())
+	}
+}
+
+// matchIDs lists the IDs of the records held with seq >= from that f
+// matches: what a view that examined everything from there holds.
+func matchIDs(l *Log, f Filter, from uint64) []uint64 {
+	var out []uint64
+	for s := max(from, l.OldestSeq()); s < l.Total(); s++ {
+		if r := l.atSeq(s); f.Match(r) {
+			out = append(out, r.ID)
+		}
+	}
+	return out
+}
+
+func TestViewNewestPageFirst(t *testing.T) {
+	l := NewLog(100)
+	var rs []Record
+	for i := range 100 {
+		st := 200
+		if i%10 == 3 {
+			st = 500 // IDs 4, 14, ..., 94
+		}
+		rs = append(rs, rec(uint64(i+1), st))
+	}
+	l.Append(rs...)
+	f := Filter{Classes: ClassSet(0).With(Class5xx)}
+	v := l.View(f)
+	if v.Len() != 0 || v.Complete() {
+		t.Fatalf("new view: len %d complete %v", v.Len(), v.Complete())
+	}
+	if e, n := v.Progress(); e != 0 || n != 100 {
+		t.Fatalf("progress %d/%d", e, n)
+	}
+	if !v.Tail(3, -1) || !equalIDs(ids(v.Len(), v.At), []uint64{74, 84, 94}) {
+		t.Fatalf("tail 3: %v", ids(v.Len(), v.At))
+	}
+	if e, _ := v.Progress(); e != 100-73 { // from 100 back to 74: no more than needed
+		t.Fatalf("tail 3 examined %d", e)
+	}
+	if v.Tail(2, -1); v.Len() != 3 {
+		t.Fatal("a smaller tail examined more")
+	}
+	if v.Tail(5, 4) || v.Len() != 3 {
+		t.Fatal("tail with a budget of 4 found another match ten records back")
+	}
+	if l.View(f) != v {
+		t.Fatal("an equal filter gave a new view")
+	}
+	l.Append(rec(101, 500), rec(102, 200)) // evicts IDs 1 and 2, never examined
+	if got := ids(v.Len(), v.At); !equalIDs(got, []uint64{74, 84, 94, 101}) || v.Evicted() != 0 || !v.Exact() {
+		t.Fatalf("after append: %v evicted %d", got, v.Evicted())
+	}
+	if v.IndexOfSeq(100) != 3 || v.IndexOfSeq(73) != 0 || v.Rank(0) != 0 || v.IndexOfSeq(3) != -1 {
+		t.Fatal("seqs wrong while incomplete")
+	}
+	if v.Scan(10) || v.Len() != 5 {
+		t.Fatalf("scan 10: complete %v len %d", v.Complete(), v.Len())
+	}
+	l.Append(recs(200, 207)...) // evicts IDs 3..10: 4 matched, unexamined
+	if v.Evicted() != 1 || !v.Exact() {
+		t.Fatalf("unexamined match fell out: evicted %d exact %v", v.Evicted(), v.Exact())
+	}
+	if !v.Scan(-1) || !equalIDs(ids(v.Len(), v.At), matchIDs(l, f, 0)) {
+		t.Fatalf("complete: %v want %v", ids(v.Len(), v.At), matchIDs(l, f, 0))
+	}
+	if e, n := v.Progress(); e != n || n != 100 {
+		t.Fatalf("complete progress %d/%d", e, n)
+	}
+	z := l.View(Filter{})
+	if !z.Complete() || !z.Scan(0) || !z.Tail(1000, 0) {
+		t.Fatal("the zero view is not complete")
+	}
+	if e, n := z.Progress(); e != 100 || n != 100 {
+		t.Fatalf("zero view progress %d/%d", e, n)
+	}
+}
+
+func TestViewIncompleteSmallCapacities(t *testing.T) {
+	f := Filter{Codes: []int{500}}
+	l0 := NewLog(0)
+	l0.Append(recs(1, 3)...)
+	v := l0.View(f)
+	l0.Append(recs(4, 9)...)
+	if !v.Complete() || v.Len() != 0 || v.Evicted() != 3 || v.Tail(1, -1) != true {
+		t.Fatalf("cap 0: complete %v len %d evicted %d", v.Complete(), v.Len(), v.Evicted())
+	}
+	l1 := NewLog(1)
+	l1.Append(rec(1, 500))
+	v = l1.View(f)
+	if v.Complete() || v.Len() != 0 {
+		t.Fatal("cap 1: new view already complete")
+	}
+	l1.Append(rec(2, 200)) // the unexamined match falls out
+	if !v.Complete() || v.Len() != 0 || v.Evicted() != 1 || !v.Exact() {
+		t.Fatalf("cap 1: complete %v len %d evicted %d", v.Complete(), v.Len(), v.Evicted())
+	}
+	l1.Append(rec(3, 500))
+	w := l1.View(Filter{Codes: []int{500}, Operation: "ListThings"})
+	if !w.Tail(1, -1) || w.Len() != 1 || w.At(0).ID != 3 {
+		t.Fatal("cap 1: tail")
+	}
+}
+
+func TestViewIncompleteDetached(t *testing.T) {
+	l := NewLog(10)
+	l.Append(recs(1, 10)...)
+	f := Filter{Codes: []int{500}}
+	v := l.View(f)
+	v.Tail(2, -1) // IDs 9 and 7, the newest odd ones
+	v.Close()
+	l.Append(recs(11, 13)...) // IDs 1..3 fall out, never examined
+	if v.Exact() || !equalIDs(ids(v.Len(), v.At), []uint64{7, 9, 11, 13}) {
+		t.Fatalf("detached: exact %v ids %v", v.Exact(), ids(v.Len(), v.At))
+	}
+	if !v.Scan(-1) || !equalIDs(ids(v.Len(), v.At), matchIDs(l, f, 0)) {
+		t.Fatal("detached view does not complete")
+	}
+	if w := l.View(f); w == v || w.Len() != 0 || !w.Exact() {
+		t.Fatal("a closed view was handed out again")
+	}
+}
+
+// TestViewIncrementalMatchesReference drives logs with random appends,
+// views created at random times, and Scan and Tail slices, closing and
+// detaching views now and then, and checks every view against a
+// brute-force filter of the ring: what it holds is every match from where
+// its scan has reached, its evicted count is exact while it is attached,
+// and a finished scan holds every match.
+func TestViewIncrementalMatchesReference(t *testing.T) {
+	filters := []Filter{
+		{},
+		{Classes: ClassSet(0).With(Class5xx)},
+		{Query: mustQuery(t, "404 or op:Set*")},
+		{Query: mustQuery(t, "not 2xx")},
+		{Codes: []int{0}},
+		{Query: mustQuery(t, "/set/ 500")},
+	}
+	statuses := []int{200, 200, 404, 500, 0}
+	ops := []string{"ListThings", "SetThingProperties"}
+	type tracked struct {
+		f        Filter
+		floor    uint64 // the oldest seq held at creation: it counts from there
+		detached bool
+	}
+	incomplete := 0
+	for seed := range uint64(150) {
+		rng := rand.New(rand.NewPCG(seed, 99))
+		capacity := []int{0, 1, 2, 3, 7, 64}[seed%6]
+		l := NewLog(capacity)
+		views := map[*View]*tracked{}
+		var pool []*View
+		var all []Record // everything appended: all[seq]
+		for step := range 120 {
+			switch rng.IntN(8) {
+			case 0, 1:
+				f := filters[rng.IntN(len(filters))]
+				if v := l.View(f); views[v] == nil {
+					views[v] = &tracked{f: f, floor: l.OldestSeq()}
+					pool = append(pool, v)
+				}
+			case 2:
+				if len(pool) > 0 {
+					pool[rng.IntN(len(pool))].Scan(rng.IntN(2*capacity+2) - 1)
+				}
+			case 3:
+				if len(pool) > 0 {
+					v := pool[rng.IntN(len(pool))]
+					before, n := v.Len(), rng.IntN(4)
+					v.Tail(n, -1)
+					if !v.Complete() && v.Len() != max(before, n) {
+						t.Fatalf("seed %d step %d: tail %d from %d holds %d", seed, step, n, before, v.Len())
+					}
+				}
+			case 4:
+				if len(pool) > 0 && rng.IntN(4) == 0 {
+					v := pool[rng.IntN(len(pool))]
+					v.Close()
+					views[v].detached = !v.all
+				}
+				if rng.IntN(8) == 0 { // more views than the log keeps attached
+					for i := range maxViews {
+						l.View(Filter{Codes: []int{1000 + i}}).Close()
+					}
+					for v, tv := range views {
+						tv.detached = tv.detached || !v.all && !v.attached
+					}
+				}
+			default:
+				batch := make([]Record, rng.IntN(2*capacity+3))
+				for i := range batch {
+					batch[i] = Record{ID: l.Total() + uint64(i) + 1, Status: statuses[rng.IntN(len(statuses))], Operation: ops[rng.IntN(2)]}
+				}
+				all = append(all, batch...)
+				l.Append(batch...)
+			}
+			for v, tv := range views {
+				var evicted uint64
+				for i := tv.floor; i < l.OldestSeq(); i++ {
+					if tv.f.Match(&all[i]) {
+						evicted++
+					}
+				}
+				if !v.all && v.lo > v.floor {
+					incomplete++
+				}
+				checkView(t, seed, step, l, v, tv.f, evicted, tv.detached)
+			}
+		}
+		for v, tv := range views {
+			if !v.Scan(-1) || !equalIDs(ids(v.Len(), v.At), matchIDs(l, tv.f, 0)) {
+				t.Fatalf("seed %d: finished scan of %+v holds %v", seed, tv.f, ids(v.Len(), v.At))
+			}
+		}
+	}
+	if incomplete < 1000 {
+		t.Fatalf("only %d checks of incomplete views: the test lost its point", incomplete)
+	}
+}
+
+// checkView compares one view with the brute-force filter of the ring.
+func checkView(t *testing.T, seed uint64, step int, l *Log, v *View, f Filter, evicted uint64, detached bool) {
+	t.Helper()
+	n := v.Len()
+	from := l.OldestSeq()
+	if !v.Complete() {
+		from = v.lo
+		if v.lo <= l.OldestSeq() || v.all {
+			t.Fatalf("seed %d step %d: incomplete with lo %d at oldest %d", seed, step, v.lo, l.OldestSeq())
+		}
+	}
+	got, want := ids(n, v.At), matchIDs(l, f, from)
+	if !equalIDs(got, want) {
+		t.Fatalf("seed %d step %d cap %d filter %+v: holds %v, want %v (from seq %d)", seed, step, l.Cap(), f, got, want, from)
+	}
+	for i := range n {
+		if s := v.SeqAt(i); v.Rank(s) != i || v.IndexOfSeq(s) != i || v.At(i).ID != s+1 {
+			t.Fatalf("seed %d step %d: index %d seq %d rank %d", seed, step, i, s, v.Rank(s))
+		}
+	}
+	if e, total := v.Progress(); total != l.Len() || e > total || v.Complete() != (e == total) {
+		t.Fatalf("seed %d step %d: progress %d/%d complete %v", seed, step, e, total, v.Complete())
+	}
+	switch {
+	case v.all:
+		evicted = l.Evicted()
+	case detached && !v.Exact():
+		if v.Evicted() > evicted {
+			t.Fatalf("seed %d step %d: detached view counts %d evicted, more than %d", seed, step, v.Evicted(), evicted)
+		}
+		return
+	}
+	if v.Evicted() != evicted || !v.Exact() && !detached {
+		t.Fatalf("seed %d step %d cap %d filter %+v: evicted %d exact %v, want %d", seed, step, l.Cap(), f, v.Evicted(), v.Exact(), evicted)
+	}
+}
+
+// TestAppendFullRingDoesNotAllocate: with filtered views attached (one of
+// them still scanning), appending to a full ring allocates nothing.
+func TestAppendFullRingDoesNotAllocate(t *testing.T) {
+	for _, capacity := range []int{0, 100} {
+		l := NewLog(capacity)
+		l.Append(recs(1, 100)...)
+		done := l.View(Filter{Query: mustQuery(t, "500 or /x/")})
+		done.Scan(-1)
+		l.View(Filter{Classes: ClassSet(0).With(Class5xx)}).Tail(1, -1)
+		r := rec(1000, 500)
+		if n := testing.AllocsPerRun(200, func() { l.Append(r) }); n != 0 {
+			t.Errorf("cap %d: Append allocates %v times", capacity, n)
+		}
 	}
 }

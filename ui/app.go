@@ -11,7 +11,9 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"edgetop/edgeclient/session"
+	"edgetop/edgeclient/session/recording"
 	"edgetop/model"
+	"edgetop/model/failures"
 	"edgetop/ui/detail"
 	"edgetop/ui/keys"
 	"edgetop/ui/list"
@@ -69,6 +71,20 @@ type App struct {
 	// Run to say again once the screen is gone.
 	halted   string
 	quitting bool
+
+	// search highlights what it matches; scanning says a slice of a
+	// re-filter is due.
+	search   searchState
+	scanning bool
+	// clock is how the list writes times (T).
+	clock list.Clock
+	// failures groups the session's failures (F), all of them, not only
+	// those the ring holds.
+	failures *failures.Summary
+	// failedOn is the record --fail-on matched.
+	failedOn *model.Record
+	// replay drives a replayed recording; nil for a live session.
+	replay recording.Controls
 }
 
 // New builds the dashboard. It starts nothing: Run starts the session and
@@ -76,22 +92,27 @@ type App struct {
 func New(d Deps) *App {
 	d = d.withDefaults()
 	a := &App{
-		deps:  d,
-		keys:  keys.Default(),
-		dark:  true,
-		log:   model.NewLog(d.RingCap),
-		stats: model.NewStats(statsWindow),
-		mouse: true,
-		now:   d.Now(),
+		deps:     d,
+		keys:     keys.Default(),
+		dark:     true,
+		log:      model.NewLog(d.RingCap),
+		stats:    model.NewStats(statsWindow),
+		failures: failures.New(),
+		mouse:    true,
+		now:      d.Now(),
+		filter:   model.Filter{Query: d.Filter},
 	}
 	if d.Session != nil {
 		a.st = d.Session.State()
 		a.pace0 = a.st.Interval
+		a.replay, _ = d.Session.(recording.Controls)
 	}
+	a.enableReplayKeys()
 	a.theme = theme.For(d.NoColor, a.dark)
 	a.list = list.New(a.theme, d.Catalog)
 	a.detail = detail.New(a.theme, d.Catalog, d.APICodes)
 	a.view = a.log.View(a.filter)
+	a.updateClearKey()
 	a.setTheme(true)
 	a.sync()
 	return a
@@ -124,7 +145,11 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case tea.MouseMsg:
 		a.handleMouse(msg)
 	case tea.PasteMsg:
-		a.handlePaste(msg)
+		cmd = a.handlePaste(msg)
+	case scanTickMsg:
+		cmd = a.handleScan()
+	case exportedMsg:
+		cmd = a.exported(msg)
 	case eventMsg:
 		cmd = a.handleEvent(msg.Event)
 	case clockTickMsg:

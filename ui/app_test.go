@@ -110,11 +110,11 @@ func TestClassTogglesAndTextFilter(t *testing.T) {
 		t.Fatal("esc did not clear the filter")
 	}
 	press(a, "/", "L", "i", "g", "h", "t", "0", "4", "backspace", "enter")
-	if a.filter.Text != "Light0" || a.modals.Top() != nil {
-		t.Fatalf("filter text %q", a.filter.Text)
+	if a.filter.Query.String() != "Light0" || a.modals.Top() != nil {
+		t.Fatalf("filter text %q", a.filter.Query)
 	}
 	press(a, "/", "x", "esc")
-	if a.filter.Text != "Light0" {
+	if a.filter.Query.String() != "Light0" {
 		t.Fatal("esc in the prompt changed the filter")
 	}
 	press(a, "/", "q") // q is typed, not quit

@@ -73,3 +73,8 @@ func stopCmd(s session.Runner) tea.Cmd {
 		return stoppedMsg{Err: s.Stop(ctx)}
 	}
 }
+
+// scanTickCmd asks for the next slice of a re-filter after scanEvery.
+func scanTickCmd() tea.Cmd {
+	return tea.Tick(scanEvery, func(time.Time) tea.Msg { return scanTickMsg{} })
+}

@@ -5,6 +5,8 @@ import (
 
 	"edgetop/edgeclient/session"
 	"edgetop/model"
+	"edgetop/model/har"
+	"edgetop/ui/export"
 )
 
 // Tuning constants of the dashboard, in one place.
@@ -45,6 +47,18 @@ type Deps struct {
 	RingCap int
 	// Duration stops the dashboard after this long; 0 runs until quit.
 	Duration time.Duration
+	// Filter is the filter to start with (--filter); nil shows every
+	// exchange.
+	Filter *model.Query
+	// FailOn ends the dashboard at the first exchange it matches
+	// (--fail-on): Run then returns a *plain.FailOnError.
+	FailOn interface{ Match(*model.Record) bool }
+	// Export says how the session reached the gateway, for the curl
+	// commands that y and e write; Creator names edgetop in a HAR.
+	Export  export.Options
+	Creator har.Creator
+	// Replay says the session is a recording played back.
+	Replay bool
 }
 
 func (d Deps) withDefaults() Deps {

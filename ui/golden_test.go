@@ -42,6 +42,19 @@ func TestGolden(t *testing.T) {
 			feed(a, manyRecords(100, 120)...)
 		}},
 		{"help", func(a *App) { press(a, "?") }},
+		{"filter_prompt_error", func(a *App) {
+			press(a, "/")
+			for _, r := range "5xx and (op:Get* or >200ms" {
+				press(a, string(r))
+			}
+		}},
+		{"search_active", func(a *App) {
+			press(a, "s")
+			for _, r := range "dev:Light01" {
+				press(a, string(r))
+			}
+			press(a, "enter", "N", "N")
+		}},
 		{"table", func(a *App) { press(a, "t") }},
 		{"detail_focused_scrolled", func(a *App) { press(a, "N", "tab", "j", "j") }},
 	}

@@ -22,6 +22,13 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return a.quit()
 	case top != nil:
 		res := top.HandleKey(msg)
+		if res.Close {
+			if p, ok := top.(*prompt.Prompt); ok && p.Problem() != nil && res.Msg != nil {
+				if _, applied := res.Msg.(prompt.Applied); applied {
+					return nil // Enter on a wrong text: the prompt stays, showing why
+				}
+			}
+		}
 		intent := a.modals.Apply(res)
 		if res.Close || res.Open != nil {
 			a.relayout()
@@ -32,8 +39,12 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	}
 	// n and N work from the pane too: they move the list's selection and
-	// the pane follows it.
+	// the pane follows it. With a search they go between its matches.
 	switch {
+	case key.Matches(msg, a.keys.List.NextError) && a.search.q != nil:
+		return a.jumpToMatch(+1)
+	case key.Matches(msg, a.keys.List.PrevError) && a.search.q != nil:
+		return a.jumpToMatch(-1)
 	case key.Matches(msg, a.keys.List.NextError):
 		return a.jumpToError(+1)
 	case key.Matches(msg, a.keys.List.PrevError):
@@ -53,12 +64,19 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 
 // handleIntent carries out what a dialog asked for.
 func (a *App) handleIntent(msg tea.Msg) tea.Cmd {
-	if m, ok := msg.(prompt.Applied); ok {
-		f := a.filter
-		f.Text = m.Text
-		a.setFilter(f)
+	p, _ := a.modals.Top().(*prompt.Prompt)
+	switch m := msg.(type) {
+	case prompt.Changed:
+		return a.promptChanged(p, m.Kind, m.Text)
+	case prompt.Applied:
+		if m.Kind == prompt.Export {
+			return a.exportView(m.Text)
+		}
+		return a.promptChanged(nil, m.Kind, m.Text)
+	case prompt.Cancelled:
+		return a.promptChanged(nil, m.Kind, m.Text)
 	}
-	return nil
+	return a.summaryIntent(msg)
 }
 
 // handleGlobalKey handles the keys that work whatever has the focus; ok is
@@ -74,6 +92,8 @@ func (a *App) handleGlobalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 			code = r.Rec.Status
 		}
 		a.openModal(overlay.NewTable(a.theme, a.keys, a.deps.Catalog, code))
+	case key.Matches(msg, g.Pause) && a.replay != nil:
+		a.toggleReplayPause()
 	case key.Matches(msg, g.Pause):
 		a.setPaused(!a.pause.on)
 	case key.Matches(msg, g.Faster):
@@ -88,11 +108,30 @@ func (a *App) handleGlobalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	case key.Matches(msg, g.Focus):
 		a.toggleFocus()
 	case key.Matches(msg, g.Filter):
-		a.openModal(prompt.New(a.theme, a.keys.Prompt, a.filter.Text))
+		a.openModal(prompt.New(a.theme, a.keys.Prompt, prompt.Filter, a.filter.Query.String()))
+	case key.Matches(msg, g.Search):
+		a.openModal(prompt.New(a.theme, a.keys.Prompt, prompt.Search, a.search.q.String()))
+	case key.Matches(msg, g.MatchesOnly):
+		return a.matchesOnly(), true
 	case key.Matches(msg, g.ClearFilter):
-		a.setFilter(model.Filter{})
+		return a.clearOne(), true
 	case key.Matches(msg, g.Class2, g.Class3, g.Class4, g.Class5, g.ClassNet):
 		a.toggleClass(msg)
+		return a.scanCmd(), true
+	case key.Matches(msg, g.ErrorsOnly):
+		a.toggleErrorsOnly()
+		return a.scanCmd(), true
+	case key.Matches(msg, g.Time):
+		return a.cycleClock(), true
+	case key.Matches(msg, g.YankCurl):
+		return a.yank(false), true
+	case key.Matches(msg, g.YankJSON):
+		return a.yank(true), true
+	case key.Matches(msg, g.Export):
+		a.openExport()
+	case key.Matches(msg, g.Summary):
+		a.openSummary()
+	case a.replay != nil && a.replayKey(msg):
 	default:
 		return nil, false
 	}
@@ -176,10 +215,14 @@ func (a *App) jumpToError(dir int) tea.Cmd {
 
 // handlePaste types a bracketed paste into the dialog on top, when it
 // takes text.
-func (a *App) handlePaste(msg tea.PasteMsg) {
+func (a *App) handlePaste(msg tea.PasteMsg) tea.Cmd {
 	if p, ok := a.modals.Top().(modal.Paster); ok {
 		p.HandlePaste(msg.Content)
 	}
+	if p, ok := a.modals.Top().(*prompt.Prompt); ok {
+		return a.handleIntent(p.Pasted())
+	}
+	return nil
 }
 
 // handleMouse scrolls the region under the wheel and selects a clicked

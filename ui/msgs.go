@@ -30,3 +30,14 @@ type stoppedMsg struct{ Err error }
 // noticeExpiredMsg is sent when a status-bar notice's TTL has passed. ID
 // identifies the notice; a newer notice is not cleared by an older timer.
 type noticeExpiredMsg struct{ ID uint64 }
+
+// exportedMsg is sent when an export of the view has been written (or
+// failed).
+type exportedMsg struct {
+	Path string
+	N    int
+	Err  error
+}
+
+// scanTickMsg is sent when the next slice of a re-filter is due.
+type scanTickMsg struct{}

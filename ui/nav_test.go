@@ -127,7 +127,7 @@ func TestPasteIntoFilterPrompt(t *testing.T) {
 	resize(a, 120, 40)
 	feed(a, sampleRecords()...)
 	update(t, a, tea.PasteMsg{Content: "Light"})
-	if a.modals.Top() != nil || a.filter.Text != "" {
+	if a.modals.Top() != nil || a.filter.Query != nil {
 		t.Fatal("paste outside the prompt did something")
 	}
 	press(a, "/")

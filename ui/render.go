@@ -154,8 +154,17 @@ func (a *App) renderFooter() string {
 func (a *App) statusText() string {
 	t := a.theme
 	var parts []string
+	if r := a.replayText(); r != "" {
+		parts = append(parts, t.Warn.Render(r))
+	}
 	if f := filterText(a.filter); f != "" {
-		parts = append(parts, t.Accent.Render(f))
+		parts = append(parts, t.Accent.Render(clipText(f, max(a.width/3, 12))))
+	}
+	if a.search.q != nil {
+		parts = append(parts, t.Match.Render(clipText("search "+termtext.Sanitize(a.search.q.String()), max(a.width/4, 12))))
+	}
+	if s := a.scanText(); s != "" {
+		parts = append(parts, t.Warn.Render(s))
 	}
 	if a.st.Dropped > 0 {
 		parts = append(parts, t.Warn.Render(fmt.Sprintf("dropped %d", a.st.Dropped)))
@@ -184,7 +193,9 @@ func (a *App) statusText() string {
 // it hides and the text it matches.
 func filterText(f model.Filter) string {
 	var parts []string
-	if f.Classes != 0 {
+	if f.Classes == model.ErrorClasses {
+		parts = append(parts, "errors only")
+	} else if f.Classes != 0 {
 		var hidden []string
 		for _, c := range model.Classes {
 			if !f.Classes.Has(c) && c != model.Class1xx {
@@ -195,8 +206,8 @@ func filterText(f model.Filter) string {
 			parts = append(parts, "hiding "+strings.Join(hidden, ","))
 		}
 	}
-	if f.Text != "" {
-		parts = append(parts, "matching "+strconv.Quote(termtext.Sanitize(f.Text)))
+	if f.Query != nil {
+		parts = append(parts, "matching "+termtext.Sanitize(f.Query.String()))
 	}
 	return strings.Join(parts, " ")
 }
@@ -214,13 +225,15 @@ type helpKey struct {
 	pause string
 	clear bool
 	t     *theme.Theme
+	// top is the dialog on top, whose keys the footer then shows.
+	top modal.Modal
 }
 
 // update rebuilds the help text when what it shows changed.
 func (h *helpCache) update(a *App) {
 	k := helpKey{
 		w: a.width, ctx: a.helpContext(), pause: a.keys.Global.Pause.Help().Desc,
-		clear: a.keys.Global.ClearFilter.Enabled(), t: a.theme,
+		clear: a.keys.Global.ClearFilter.Enabled(), t: a.theme, top: a.modals.Top(),
 	}
 	if k == h.key && h.text != "" {
 		return
@@ -272,4 +285,12 @@ func newChrome(t *theme.Theme) chrome {
 		left:  [2]string{t.Border.Render(b.Left), t.BorderFocused.Render(b.Left)},
 		right: [2]string{t.Border.Render(b.Right), t.BorderFocused.Render(b.Right)},
 	}
+}
+
+// clipText is s cut to at most w cells (with an ellipsis), not padded.
+func clipText(s string, w int) string {
+	if termtext.Width(s) <= w {
+		return s
+	}
+	return strings.TrimRight(termtext.Fit(s, w), " ")
 }

@@ -7,6 +7,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"edgetop/ui/plain"
 	"edgetop/ui/theme"
 )
 
@@ -50,6 +51,9 @@ func Run(ctx context.Context, deps Deps, opts ...tea.ProgramOption) error {
 	}
 	if app.halted != "" {
 		err = errors.Join(err, errors.New(app.halted))
+	}
+	if r := app.failedOn; r != nil {
+		err = errors.Join(&plain.FailOnError{Line: plain.Line(r, deps.Catalog, theme.NoColorTheme())}, err)
 	}
 	return err
 }

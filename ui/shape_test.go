@@ -79,7 +79,7 @@ func TestShape(t *testing.T) {
 	// What model may import: the standard library's pure packages and the
 	// sketch; no UI, network, file system or clock.
 	modelOK := []string{
-		"bytes", "bufio", "cmp", "errors", "fmt", "io", "math", "regexp", "slices", "sort",
+		"bytes", "bufio", "cmp", "edgetop/model", "encoding/base64", "encoding/json", "errors", "fmt", "io", "math", "regexp", "slices", "sort",
 		"strconv", "strings", "time", "unicode", "unicode/utf8", "github.com/DataDog/sketches-go/ddsketch",
 	}
 	charm := func(im string) bool {

@@ -89,6 +89,11 @@ func (a *App) handleEvent(ev session.Event) tea.Cmd {
 	switch ev.Kind {
 	case session.EventRecords:
 		a.ingest(ev)
+		cmd = a.checkFailOn(ev.Records)
+	case session.EventRewind:
+		a.rewind()
+	case session.EventNote:
+		cmd = a.setNotice(noticeInfo, ev.Text)
 	case session.EventUp:
 		a.setLink(session.LinkUp, ev)
 	case session.EventLost:
@@ -155,8 +160,11 @@ func (a *App) ingest(ev session.Event) {
 	}
 	a.st.Dropped = max(a.st.Dropped, ev.Dropped)
 	a.now = ev.At // rates and sparklines end at the newest batch
+	a.clockBase(ev.Records)
 	a.log.Append(ev.Records...)
 	a.stats.Add(ev.Records...)
+	a.failures.Add(ev.Records...)
+	a.refreshSummary()
 	if a.pause.on {
 		for i := range ev.Records {
 			a.pause.newN++
@@ -201,6 +209,13 @@ func (a *App) setPaused(on bool) {
 func (a *App) setFilter(f model.Filter) {
 	a.filter = f
 	a.view = a.log.View(f)
-	a.keys.Global.ClearFilter.SetEnabled(!f.IsZero())
+	// The newest page at once (the rest in slices: scanCmd); in a pause,
+	// the page before it (at most newN matches came after it).
+	a.view.Tail(max(a.lay.List.H, 1)+a.pause.newN, scanSlice)
+	if a.search.q != nil {
+		a.search.view = a.log.View(a.searchFilter())
+		a.search.view.Tail(1, scanSlice)
+	}
+	a.updateClearKey()
 	a.rowsChanged = true
 }

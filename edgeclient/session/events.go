@@ -39,13 +39,20 @@ const (
 	EventPace
 	// EventEnded: the session is over (Stop): the last event.
 	EventEnded
+	// EventNote: a notice from a source that is neither a record nor a
+	// change of the link (Text), e.g. that the recording stopped (disk
+	// full), a damaged line of a replayed recording, the replay's speed.
+	EventNote
+	// EventRewind: a replay went back: the face clears its log and stats;
+	// the records from the start of the recording follow.
+	EventRewind
 )
 
 // String names the kind.
 func (k EventKind) String() string {
 	names := [...]string{
 		"", "records", "connecting", "up", "lost", "back", "halted", "watch open",
-		"watch closed", "demo", "pace", "ended",
+		"watch closed", "demo", "pace", "ended", "note", "rewind",
 	}
 	if int(k) < len(names) {
 		return names[k]

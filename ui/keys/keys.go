@@ -5,6 +5,8 @@
 package keys
 
 import (
+	"slices"
+
 	"charm.land/bubbles/v2/key"
 )
 
@@ -13,6 +15,21 @@ import (
 type Global struct {
 	Quit, Help, Table, Pause, Faster, Slower, Mouse, Pane, Focus  key.Binding
 	Class2, Class3, Class4, Class5, ClassNet, Filter, ClearFilter key.Binding
+	// ErrorsOnly shows 4xx, 5xx and transport errors only (again: all).
+	ErrorsOnly key.Binding
+	// Search highlights matches without hiding the rest; MatchesOnly
+	// turns the search into the filter.
+	Search, MatchesOnly key.Binding
+	// Summary opens the failure summary; Export writes the filtered view
+	// to a file; Time cycles the list's clock (local, UTC, relative).
+	Summary, Export, Time key.Binding
+	// YankCurl and YankJSON copy the selected request (OSC 52).
+	YankCurl, YankJSON key.Binding
+}
+
+// Replay keys drive a replayed recording (enabled only in a replay).
+type Replay struct {
+	Step, Back, Forward, BackMore, ForwardMore key.Binding
 }
 
 // Nav keys move within a scrollable region (the list, the pane, an overlay).
@@ -51,7 +68,15 @@ type KeyMap struct {
 	Detail  Nav
 	Overlay Overlay
 	Prompt  Prompt
+	Replay  Replay
+	Summary Summary
 	Hints   Hints
+}
+
+// Summary keys drive the failure summary overlay.
+type Summary struct {
+	Nav
+	Sort, Copy, Apply key.Binding
 }
 
 // NewNav is the scrolling bindings of a region named what.
@@ -88,6 +113,27 @@ func Default() KeyMap {
 			ClassNet:    key.NewBinding(key.WithKeys("x", "0"), key.WithHelp("x/0", "toggle transport errors")),
 			Filter:      key.NewBinding(key.WithKeys("/"), key.WithHelp("/", "filter")),
 			ClearFilter: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "clear filter"), key.WithDisabled()),
+			ErrorsOnly:  key.NewBinding(key.WithKeys("E"), key.WithHelp("E", "errors only")),
+			Search:      key.NewBinding(key.WithKeys("s"), key.WithHelp("s", "search")),
+			MatchesOnly: key.NewBinding(key.WithKeys("S"), key.WithHelp("S", "matches only"), key.WithDisabled()),
+			Summary:     key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "failure summary")),
+			Export:      key.NewBinding(key.WithKeys("e"), key.WithHelp("e", "export view")),
+			Time:        key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "time local/UTC/relative")),
+			YankCurl:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as curl")),
+			YankJSON:    key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy as JSON")),
+		},
+		Replay: Replay{
+			Step:        key.NewBinding(key.WithKeys("."), key.WithHelp(".", "step (paused)"), key.WithDisabled()),
+			Back:        key.NewBinding(key.WithKeys("["), key.WithHelp("[", "back 10s"), key.WithDisabled()),
+			Forward:     key.NewBinding(key.WithKeys("]"), key.WithHelp("]", "forward 10s"), key.WithDisabled()),
+			BackMore:    key.NewBinding(key.WithKeys("{"), key.WithHelp("{", "back 1m"), key.WithDisabled()),
+			ForwardMore: key.NewBinding(key.WithKeys("}"), key.WithHelp("}", "forward 1m"), key.WithDisabled()),
+		},
+		Summary: Summary{
+			Nav:   NewNav("summary"),
+			Sort:  key.NewBinding(key.WithKeys("o"), key.WithHelp("o", "sort by count/recent")),
+			Copy:  key.NewBinding(key.WithKeys("y", "c"), key.WithHelp("y", "copy as text")),
+			Apply: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "filter the log to it")),
 		},
 		List: List{
 			Nav:       list,
@@ -102,8 +148,8 @@ func Default() KeyMap {
 		},
 		Hints: Hints{Classes: key.NewBinding(key.WithKeys("2"), key.WithHelp("2-5/x", "classes"))},
 		Prompt: Prompt{
-			Apply:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "apply filter")),
-			Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "cancel")),
+			Apply:  key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "keep")),
+			Cancel: key.NewBinding(key.WithKeys("esc"), key.WithHelp("esc", "back")),
 		},
 	}
 }
@@ -118,7 +164,18 @@ func (g Global) Bindings() []key.Binding {
 	return []key.Binding{
 		g.Quit, g.Help, g.Table, g.Pause, g.Faster, g.Slower, g.Mouse, g.Pane, g.Focus,
 		g.Class2, g.Class3, g.Class4, g.Class5, g.ClassNet, g.Filter, g.ClearFilter,
+		g.ErrorsOnly, g.Search, g.MatchesOnly, g.Summary, g.Export, g.Time, g.YankCurl, g.YankJSON,
 	}
+}
+
+// Bindings lists the bindings.
+func (r Replay) Bindings() []key.Binding {
+	return []key.Binding{r.Step, r.Back, r.Forward, r.BackMore, r.ForwardMore}
+}
+
+// Bindings lists the bindings.
+func (s Summary) Bindings() []key.Binding {
+	return append(s.Nav.Bindings(), s.Sort, s.Copy, s.Apply)
 }
 
 // Bindings lists the bindings.
@@ -130,9 +187,10 @@ func (l List) Bindings() []key.Binding {
 // keys with the focused part's, and a modal's keys with quit.
 func (k KeyMap) Scopes() map[string][]key.Binding {
 	return map[string][]key.Binding{
-		"list":    append(k.Global.Bindings(), k.List.Bindings()...),
-		"detail":  append(k.Global.Bindings(), append(k.Detail.Bindings(), k.List.NextError, k.List.PrevError)...),
+		"list":    slices.Concat(k.Global.Bindings(), k.Replay.Bindings(), k.List.Bindings()),
+		"detail":  slices.Concat(k.Global.Bindings(), k.Replay.Bindings(), k.Detail.Bindings(), []key.Binding{k.List.NextError, k.List.PrevError}),
 		"overlay": append(k.Overlay.Bindings(), k.Overlay.Close, k.Global.Quit),
+		"summary": append(k.Summary.Bindings(), k.Overlay.Close, k.Global.Quit),
 		"prompt":  {k.Prompt.Apply, k.Prompt.Cancel, k.Global.Quit},
 	}
 }
@@ -173,8 +231,9 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	g := k.Global
 	return [][]key.Binding{
 		k.List.Bindings(),
-		{g.Class2, g.Class3, g.Class4, g.Class5, g.ClassNet, g.Filter, g.ClearFilter},
-		{g.Pause, g.Faster, g.Slower, g.Focus, g.Pane, g.Mouse},
+		{g.Class2, g.Class3, g.Class4, g.Class5, g.ClassNet, g.ErrorsOnly, g.Filter, g.ClearFilter, g.Search, g.MatchesOnly},
+		{g.Pause, g.Faster, g.Slower, g.Focus, g.Pane, g.Mouse, g.Time},
+		{g.Summary, g.Export, g.YankCurl, g.YankJSON, k.Replay.Step, k.Replay.Back, k.Replay.Forward, k.Replay.BackMore, k.Replay.ForwardMore},
 		{g.Table, g.Help, g.Quit, k.Overlay.Close},
 	}
 }

@@ -86,9 +86,35 @@ type List struct {
 	follow  bool
 	focused bool
 
+	clock Clock
+	// match, when set, highlights the records it matches (a search).
+	match Matcher
+
 	cache rowCache
 	lines []string // the drawn rows (Sync)
 	dirty bool
+}
+
+// Matcher says which records a search highlights: *model.Query.
+type Matcher interface {
+	Match(r *model.Record) bool
+}
+
+// SetClock sets how times are written.
+func (l *List) SetClock(c Clock) {
+	if c != l.clock {
+		l.clock, l.dirty = c, true
+	}
+}
+
+// SetHighlight highlights the records m matches; nil highlights none.
+func (l *List) SetHighlight(m Matcher) {
+	l.match, l.dirty = m, true
+}
+
+// Highlighted reports whether r is highlighted by the search.
+func (l *List) Highlighted(r *model.Record) bool {
+	return l.match != nil && r != nil && l.match.Match(r)
 }
 
 // New returns an empty list that follows the newest row.
@@ -154,6 +180,34 @@ func (l *List) rowOfRecord(j int) int {
 
 // Selected is the selected row.
 func (l *List) Selected() Row { return l.Row(l.cursor) }
+
+// SelectSeq selects the record with sequence number seq, when the list
+// shows it; it reports whether it did. It is O(log n).
+func (l *List) SelectSeq(seq uint64) bool {
+	if l.src == nil {
+		return false
+	}
+	j := l.src.Rank(seq)
+	if j >= l.n || l.src.SeqAt(j) != seq {
+		return false
+	}
+	l.MoveTo(l.rowOfRecord(j), false)
+	return true
+}
+
+// Anchor is the sequence number searches start from: the selected
+// record's, the one after a selected mark, or the newest's while
+// following (ok false when the list shows no record).
+func (l *List) Anchor() (seq uint64, ok bool) {
+	r := l.Selected()
+	switch {
+	case r.Rec != nil:
+		return r.Seq, true
+	case r.Mark != nil:
+		return r.Mark.Seq, true
+	}
+	return 0, false
+}
 
 // Cursor is the selected row's index.
 func (l *List) Cursor() int { return l.cursor }
@@ -313,7 +367,7 @@ func (l *List) Sync() {
 	l.lines = append(l.lines, l.headerRow())
 	blank := strings.Repeat(" ", l.w)
 	cols := columnsFor(l.w)
-	l.cache.check(l.w, l.t)
+	l.cache.check(l.w, l.t, l.clock, l.match)
 	for i := l.top; i < l.top+l.h; i++ {
 		r := l.Row(i)
 		switch {
@@ -322,10 +376,13 @@ func (l *List) Sync() {
 		case r.Mark != nil:
 			l.lines = append(l.lines, l.markRow(r.Mark, i == l.cursor))
 		case i == l.cursor:
-			l.lines = append(l.lines, l.t.Selected.Render(l.t.SelectedMarker+cells(r.Rec, cols, l.cat).plain()))
+			l.lines = append(l.lines, l.t.Selected.Render(l.t.SelectedMarker+cells(r.Rec, cols, l.clock, l.cat).plain()))
 		default:
 			l.lines = append(l.lines, l.cache.row(r.Rec, func() string {
-				return " " + cells(r.Rec, cols, l.cat).styled(l.t, r.Rec.Class())
+				if l.Highlighted(r.Rec) {
+					return l.t.Match.Render(l.t.MatchMarker) + cells(r.Rec, cols, l.clock, l.cat).styled(l.t, r.Rec.Class(), true)
+				}
+				return " " + cells(r.Rec, cols, l.clock, l.cat).styled(l.t, r.Rec.Class(), false)
 			}))
 		}
 	}
@@ -353,12 +410,15 @@ func (l *List) markRow(m *Mark, selected bool) string {
 	return st.Render(termtext.Fit(text, l.w))
 }
 
-// rowCache keeps drawn rows per record until the width or the theme
-// changes: it checks its key on every use, so nothing clears it by hand.
+// rowCache keeps drawn rows per record until the width, the theme, the
+// clock or the search changes: it checks its key on every use, so nothing
+// clears it by hand.
 type rowCache struct {
-	w    int
-	t    *theme.Theme
-	rows map[uint64]cachedRow
+	w     int
+	t     *theme.Theme
+	clock Clock
+	match Matcher
+	rows  map[uint64]cachedRow
 }
 
 // cachedRow is a drawn row and the record it was drawn from: the pointer
@@ -370,9 +430,9 @@ type cachedRow struct {
 }
 
 // check empties the cache when its key changed, and bounds it.
-func (c *rowCache) check(w int, t *theme.Theme) {
-	if c.rows == nil || c.w != w || c.t != t || len(c.rows) > 4096 {
-		c.w, c.t, c.rows = w, t, make(map[uint64]cachedRow, 256)
+func (c *rowCache) check(w int, t *theme.Theme, clock Clock, match Matcher) {
+	if c.rows == nil || c.w != w || c.t != t || c.clock != clock || c.match != match || len(c.rows) > 4096 {
+		c.w, c.t, c.clock, c.match, c.rows = w, t, clock, match, make(map[uint64]cachedRow, 256)
 	}
 }
 

@@ -3,6 +3,7 @@ package list
 import (
 	"strconv"
 	"strings"
+	"time"
 
 	"edgetop/model"
 	"edgetop/ui/explain"
@@ -57,7 +58,7 @@ func (l *List) headerRow() string {
 	c := columnsFor(l.w)
 	var b strings.Builder
 	b.WriteString(" ")
-	b.WriteString(termtext.Fit("time", c.time) + " ")
+	b.WriteString(termtext.Fit(l.clock.title(), c.time) + " ")
 	if c.method > 0 {
 		b.WriteString(termtext.Fit("method", c.method) + " ")
 	}
@@ -79,14 +80,103 @@ type rowText struct{ lead, status, msg, tail string }
 
 func (c rowText) plain() string { return c.lead + c.status + c.msg + c.tail }
 
-func (c rowText) styled(t *theme.Theme, cl model.Class) string {
-	return t.Text.Render(c.lead) + t.Class[cl].Render(c.status+c.msg) + t.Muted.Render(c.tail)
+func (c rowText) styled(t *theme.Theme, cl model.Class, match bool) string {
+	lead := t.Text.Render(c.lead)
+	if match {
+		lead = t.Match.Render(c.lead)
+	}
+	return lead + t.Class[cl].Render(c.status+c.msg) + t.Muted.Render(c.tail)
+}
+
+// Clock says how the list writes a record's time.
+type Clock struct {
+	Mode TimeMode
+	// Base is the start of relative time: the session's first record.
+	Base time.Time
+}
+
+// TimeMode is the list's clock: local time, UTC, or relative to the
+// session's first record (as a packet capture shows it).
+type TimeMode uint8
+
+// The clocks T cycles through.
+const (
+	TimeLocal TimeMode = iota
+	TimeUTC
+	TimeRelative
+)
+
+// Next is the mode after m, back to local after relative.
+func (m TimeMode) Next() TimeMode { return (m + 1) % 3 }
+
+// String names the mode, as the column title and the notice say it.
+func (m TimeMode) String() string {
+	switch m {
+	case TimeUTC:
+		return "UTC"
+	case TimeRelative:
+		return "relative"
+	}
+	return "local"
+}
+
+// title is the time column's title.
+func (c Clock) title() string {
+	switch c.Mode {
+	case TimeUTC:
+		return "time UTC"
+	case TimeRelative:
+		return "+time"
+	}
+	return "time"
+}
+
+// format writes t in the clock's mode, with milliseconds when wide.
+func (c Clock) format(t time.Time, wide bool) string {
+	switch c.Mode {
+	case TimeUTC:
+		t = t.UTC()
+	case TimeRelative:
+		return relative(t.Sub(c.Base), wide)
+	}
+	if wide {
+		return t.Format("15:04:05.000")
+	}
+	return t.Format("15:04:05")
+}
+
+// relative writes d as +M:SS.mmm (wide) or +M:SS, with hours past one.
+func relative(d time.Duration, wide bool) string {
+	sign := "+"
+	if d < 0 {
+		sign, d = "-", -d
+	}
+	h, m, sec := int(d/time.Hour), int(d/time.Minute)%60, int(d/time.Second)%60
+	s := sign
+	if h > 0 {
+		s += strconv.Itoa(h) + ":" + pad2(m)
+	} else {
+		s += strconv.Itoa(m)
+	}
+	s += ":" + pad2(sec)
+	if wide && h < 100 {
+		ms := int(d/time.Millisecond) % 1000
+		s += "." + strconv.Itoa(ms/100) + strconv.Itoa(ms/10%10) + strconv.Itoa(ms%10)
+	}
+	return s
+}
+
+func pad2(n int) string {
+	if n < 10 {
+		return "0" + strconv.Itoa(n)
+	}
+	return strconv.Itoa(n)
 }
 
 // cells lays out one record's cells for the columns c.
-func cells(r *model.Record, c columns, cat explain.Catalog) rowText {
+func cells(r *model.Record, c columns, clock Clock, cat explain.Catalog) rowText {
 	var lead strings.Builder
-	lead.WriteString(termtext.Fit(r.Start.Format(c.timeFmt), c.time) + " ")
+	lead.WriteString(termtext.Fit(clock.format(r.Start, c.timeFmt != "15:04:05"), c.time) + " ")
 	if c.method > 0 {
 		lead.WriteString(termtext.Cell(r.Method, c.method) + " ")
 	}

@@ -42,10 +42,35 @@ type Options struct {
 	Environ []string
 	// Duration ends the session after this long; 0 runs until ctx ends.
 	Duration time.Duration
+	// Filter, when set, prints only the exchanges it matches (the
+	// summary still counts every one).
+	Filter Matcher
+	// JSON prints each exchange as its Record JSON line instead of a
+	// line of text; the session's changes then go to Err as text.
+	JSON bool
+	// FailOn, when set, ends the session at the first exchange it
+	// matches: Run returns a *FailOnError (exit status 3 in main).
+	FailOn Matcher
+	// Replay says the session is a recording played back: "no exchange
+	// succeeded" is then no failure of the gateway's.
+	Replay bool
+}
+
+// Matcher selects records: *model.Query.
+type Matcher interface {
+	Match(r *model.Record) bool
 }
 
 // ErrNoSuccess is Run's error when not one exchange succeeded.
 var ErrNoSuccess = errors.New("no exchange with the gateway succeeded")
+
+// FailOnError is Run's error when --fail-on matched an exchange.
+type FailOnError struct {
+	// Line is the exchange as plain mode prints it, without colour.
+	Line string
+}
+
+func (e *FailOnError) Error() string { return "--fail-on matched: " + e.Line }
 
 // stopTimeout bounds the session's end (the cookie's deletion).
 const stopTimeout = 3 * time.Second
@@ -86,8 +111,8 @@ run:
 				halt = &ev
 				break run
 			}
-			if p.err != nil {
-				break run // the reader went away
+			if p.err != nil || p.failed != nil {
+				break run // the reader went away, or --fail-on matched
 			}
 		}
 	}
@@ -107,9 +132,11 @@ run:
 	}
 	p.summary(o.Err)
 	switch {
+	case p.failed != nil:
+		err = errors.Join(p.failed, err)
 	case halt != nil:
 		err = errors.Join(errors.New(halt.Text+"; "+halt.Fix), err)
-	case p.ok == 0:
+	case p.ok == 0 && !o.Replay:
 		err = errors.Join(ErrNoSuccess, err)
 	}
 	return errors.Join(werr, err)
@@ -126,6 +153,16 @@ type printer struct {
 	start time.Time
 	end   time.Time
 	lost  []session.Event // EventLost, each followed by its EventBack when it came
+
+	filter, failOn Matcher
+	json           bool
+	notes          io.Writer // where the session's changes go
+	buf            []byte
+	// failed is set by the first exchange --fail-on matches.
+	failed *FailOnError
+	// first and last span the exchanges (a replay's events all come at
+	// once: its span is the records').
+	first, last time.Time
 }
 
 func newPrinter(o Options) *printer {
@@ -138,10 +175,14 @@ func newPrinter(o Options) *printer {
 		profile = colorprofile.Detect(o.Out, o.Environ)
 	}
 	out := &colorprofile.Writer{Forward: o.Out, Profile: profile}
-	return &printer{
-		t: theme.For(o.NoColor || !tty, o.Dark), cat: o.Catalog, bw: bufio.NewWriter(out),
-		stats: model.NewStats(model.DefaultRateWindow),
+	p := &printer{
+		t: theme.For(o.NoColor || !tty, o.Dark), cat: o.Catalog, bw: bufio.NewWriterSize(out, 64<<10),
+		stats: model.NewStats(model.DefaultRateWindow), filter: o.Filter, failOn: o.FailOn, json: o.JSON,
 	}
+	if o.JSON && o.Err != nil {
+		p.notes = termtext.NewWriter(o.Err)
+	}
+	return p
 }
 
 // event prints ev (a batch of records, or a change of the session).
@@ -154,37 +195,72 @@ func (p *printer) event(ev session.Event) {
 	case session.EventRecords:
 		p.stats.Add(ev.Records...)
 		for i := range ev.Records {
-			r := &ev.Records[i]
-			if r.Class() == model.Class2xx || r.Class() == model.Class3xx {
-				p.ok++
+			if p.failed != nil {
+				break // the session ends at the match: nothing after it
 			}
-			p.line(Line(r, p.cat, p.t))
+			p.record(&ev.Records[i])
 		}
 	case session.EventLost:
 		p.lost = append(p.lost, ev)
-		p.line(p.note(ev, p.t.Err))
+		p.note(ev, p.t.Err)
 	case session.EventBack:
 		p.lost = append(p.lost, ev)
-		p.line(p.note(ev, p.t.Class[model.Class2xx]))
+		p.note(ev, p.t.Class[model.Class2xx])
 	case session.EventHalted:
-		p.line(p.note(ev, p.t.Err))
-	case session.EventWatchOpen, session.EventWatchClosed, session.EventDemo:
-		p.line(p.note(ev, p.t.Muted))
+		p.note(ev, p.t.Err)
+	case session.EventWatchOpen, session.EventWatchClosed, session.EventDemo, session.EventNote:
+		p.note(ev, p.t.Muted)
 	default:
 		return
 	}
 	p.flushIfFine()
 }
 
-// note is a change of the session as a line.
-func (p *printer) note(ev session.Event, st interface{ Render(...string) string }) string {
-	return ev.At.Format("15:04:05.000") + " " + st.Render("── "+termtext.Sanitize(ev.Line()))
+// record prints one exchange (when the filter matches it) and checks it
+// against --fail-on.
+func (p *printer) record(r *model.Record) {
+	if p.first.IsZero() || r.Start.Before(p.first) {
+		p.first = r.Start
+	}
+	if e := r.End(); e.After(p.last) {
+		p.last = e
+	}
+	if c := r.Class(); c == model.Class2xx || c == model.Class3xx {
+		p.ok++
+	}
+	if p.filter == nil || p.filter.Match(r) {
+		if p.json {
+			p.buf = model.AppendRecordJSON(p.buf[:0], r)
+			p.buf = append(p.buf, '\n')
+			if p.err == nil {
+				_, p.err = p.bw.Write(p.buf)
+			}
+		} else {
+			p.line(Line(r, p.cat, p.t))
+		}
+	}
+	if p.failOn != nil && p.failOn.Match(r) {
+		p.failed = &FailOnError{Line: Line(r, p.cat, theme.NoColorTheme())}
+	}
+}
+
+// note prints a change of the session as a line: on stdout between the
+// exchanges, or, with --json (stdout holds records only), on stderr.
+func (p *printer) note(ev session.Event, st interface{ Render(...string) string }) {
+	if p.json {
+		if p.notes != nil {
+			_, _ = io.WriteString(p.notes, "edgetop: "+ev.At.Format("15:04:05.000")+" "+ev.Line()+"\n")
+		}
+		return
+	}
+	p.line(ev.At.Format("15:04:05.000") + " " + st.Render("── "+termtext.Sanitize(ev.Line())))
 }
 
 func (p *printer) line(s string) {
 	if p.err != nil {
 		return
 	}
+
 	if _, err := p.bw.WriteString(s + "\n"); err != nil {
 		p.err = err
 	}
@@ -246,8 +322,12 @@ func (p *printer) summary(w io.Writer) {
 	if s.Total() > 0 {
 		errPct = 100 * float64(s.Errors()) / float64(s.Total())
 	}
+	span := p.end.Sub(p.start)
+	if !p.first.IsZero() {
+		span = max(span, p.last.Sub(p.first))
+	}
 	lines = append(lines, fmt.Sprintf("%d %s in %s: %s; errors %.1f%%", s.Total(), plural(s.Total(), "exchange"),
-		session.RoundDuration(p.end.Sub(p.start)), strings.Join(classes, " "), errPct))
+		session.RoundDuration(span), strings.Join(classes, " "), errPct))
 	if ops := s.FailingOperations(3); len(ops) > 0 {
 		var parts []string
 		for _, o := range ops {

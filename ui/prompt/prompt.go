@@ -1,6 +1,9 @@
-// Package prompt is the filter prompt: a one-line editor in the footer,
-// a modal dialog. Enter applies the text, Esc cancels; typed and pasted
-// text is sanitised, one line, bounded.
+// Package prompt is the one-line editor in the footer for the filter and
+// the search: a modal dialog. Every edit is sent as it is typed (the
+// dashboard applies it live); Enter keeps it, Esc goes back to the text the
+// prompt opened with. A text the dashboard could not use is shown as such,
+// the wrong part marked, with the reason. Typed and pasted text is
+// sanitised, one line, bounded.
 package prompt
 
 import (
@@ -17,22 +20,62 @@ import (
 )
 
 // MaxBytes bounds the text (a paste can be anything).
-const MaxBytes = 200
+const MaxBytes = 400
 
-// Applied is the message a prompt sends when Enter applies its text.
-type Applied struct{ Text string }
+// Kind says what the prompt edits.
+type Kind uint8
 
-// Prompt is the filter prompt's state.
+// The prompts.
+const (
+	Filter Kind = iota // the filter: hides what does not match
+	Search             // the search: highlights what matches
+	Export             // a file name: where to export the view
+)
+
+// Changed is sent after every edit, with the whole text.
+type Changed struct {
+	Kind Kind
+	Text string
+}
+
+// Applied is sent when Enter keeps the text.
+type Applied struct {
+	Kind Kind
+	Text string
+}
+
+// Cancelled is sent when Esc goes back: Text is what the prompt opened
+// with.
+type Cancelled struct {
+	Kind Kind
+	Text string
+}
+
+// Problem is why the text cannot be used: the byte range [Pos, End) of the
+// text that is wrong, and a short reason.
+type Problem struct {
+	Pos, End int
+	Msg      string
+}
+
+// Prompt is the prompt's state.
 type Prompt struct {
 	t    *theme.Theme
 	k    keys.Prompt
+	kind Kind
+	// orig is the text it opened with, for Esc.
+	orig string
 	text string
-	w    int
+	// cur is the cursor's byte offset in text.
+	cur int
+	w   int
+	// problem is set while the text cannot be used.
+	problem *Problem
 }
 
-// New opens the prompt with text (the filter's current one).
-func New(t *theme.Theme, k keys.Prompt, text string) *Prompt {
-	p := &Prompt{t: t, k: k}
+// New opens a prompt of kind with text (the current filter or search).
+func New(t *theme.Theme, k keys.Prompt, kind Kind, text string) *Prompt {
+	p := &Prompt{t: t, k: k, kind: kind, orig: text}
 	p.typeIn(text)
 	return p
 }
@@ -40,45 +83,140 @@ func New(t *theme.Theme, k keys.Prompt, text string) *Prompt {
 // Text is what was typed.
 func (p *Prompt) Text() string { return p.text }
 
-func (p *Prompt) Place() modal.Place       { return modal.Footer }
-func (p *Prompt) Title() string            { return "filter" }
-func (p *Prompt) SetSize(w, _ int)         { p.w = w }
-func (p *Prompt) ShortHelp() []key.Binding { return []key.Binding{p.k.Apply, p.k.Cancel} }
+// Kind says what the prompt edits.
+func (p *Prompt) Kind() Kind { return p.kind }
 
-// HandleKey edits the text; Enter applies it, Esc cancels.
+// SetProblem marks the text unusable (nil: it is fine).
+func (p *Prompt) SetProblem(pr *Problem) { p.problem = pr }
+
+// Problem is why the text cannot be used, nil when it can.
+func (p *Prompt) Problem() *Problem { return p.problem }
+
+func (p *Prompt) Place() modal.Place { return modal.Footer }
+func (p *Prompt) SetSize(w, _ int)   { p.w = w }
+func (p *Prompt) ShortHelp() []key.Binding {
+	return []key.Binding{p.k.Apply, p.k.Cancel}
+}
+
+// Title names the prompt.
+func (p *Prompt) Title() string {
+	switch p.kind {
+	case Search:
+		return "search"
+	case Export:
+		return "export"
+	}
+	return "filter"
+}
+
+// HandleKey edits the text; Enter keeps it, Esc goes back.
 func (p *Prompt) HandleKey(msg tea.KeyPressMsg) modal.Result {
 	switch {
 	case key.Matches(msg, p.k.Apply):
-		return modal.Result{Close: true, Msg: Applied{Text: p.text}}
+		return modal.Result{Close: true, Msg: Applied{Kind: p.kind, Text: p.text}}
 	case key.Matches(msg, p.k.Cancel):
-		return modal.Result{Close: true}
-	case msg.Code == tea.KeyBackspace:
-		if _, size := utf8.DecodeLastRuneInString(p.text); size > 0 {
-			p.text = p.text[:len(p.text)-size]
+		return modal.Result{Close: true, Msg: Cancelled{Kind: p.kind, Text: p.orig}}
+	}
+	before := p.text
+	switch msg.String() {
+	case "left", "ctrl+b":
+		_, n := utf8.DecodeLastRuneInString(p.text[:p.cur])
+		p.cur -= n
+	case "right", "ctrl+f":
+		_, n := utf8.DecodeRuneInString(p.text[p.cur:])
+		p.cur += n
+	case "home", "ctrl+a":
+		p.cur = 0
+	case "end", "ctrl+e":
+		p.cur = len(p.text)
+	case "backspace", "ctrl+h":
+		_, n := utf8.DecodeLastRuneInString(p.text[:p.cur])
+		p.text, p.cur = p.text[:p.cur-n]+p.text[p.cur:], p.cur-n
+	case "delete", "ctrl+d":
+		_, n := utf8.DecodeRuneInString(p.text[p.cur:])
+		p.text = p.text[:p.cur] + p.text[p.cur+n:]
+	case "ctrl+u":
+		p.text, p.cur = p.text[p.cur:], 0
+	case "ctrl+k":
+		p.text = p.text[:p.cur]
+	case "ctrl+w":
+		start := strings.LastIndexByte(strings.TrimRight(p.text[:p.cur], " "), ' ') + 1
+		p.text, p.cur = p.text[:start]+p.text[p.cur:], start
+	default:
+		if msg.Text == "" {
+			return modal.Result{}
 		}
-	case msg.Text != "":
 		p.typeIn(msg.Text)
 	}
-	return modal.Result{}
+	return p.changed(before)
+}
+
+// changed reports an edit, if the text changed.
+func (p *Prompt) changed(before string) modal.Result {
+	if p.text == before {
+		return modal.Result{}
+	}
+	return modal.Result{Msg: Changed{Kind: p.kind, Text: p.text}}
 }
 
 // HandlePaste types a bracketed paste (a copied line often brings its
-// line break along).
-func (p *Prompt) HandlePaste(s string) { p.typeIn(strings.TrimRight(s, "\r\n")) }
+// line break along). The dashboard hears of it through Pasted.
+func (p *Prompt) HandlePaste(s string) {
+	p.typeIn(strings.TrimRight(s, "\r\n"))
+}
 
-// typeIn adds text, sanitised, one line, cut at a rune boundary within
-// MaxBytes.
+// Pasted is the message a paste amounts to: the text as it now is.
+func (p *Prompt) Pasted() tea.Msg { return Changed{Kind: p.kind, Text: p.text} }
+
+// typeIn inserts text at the cursor, sanitised, one line, cut at a rune
+// boundary so the whole stays within MaxBytes.
 func (p *Prompt) typeIn(s string) {
-	s = p.text + termtext.Sanitize(s)
-	for len(s) > MaxBytes {
+	s = termtext.Sanitize(s)
+	room := MaxBytes - len(p.text)
+	for len(s) > room && len(s) > 0 {
 		_, size := utf8.DecodeLastRuneInString(s)
 		s = s[:len(s)-size]
 	}
-	p.text = s
+	p.text = p.text[:p.cur] + s + p.text[p.cur:]
+	p.cur += len(s)
 }
 
-// View is the footer line.
+// View is the footer line: the text with the cursor, the wrong part
+// marked, then the reason or a hint.
 func (p *Prompt) View() []string {
-	return []string{termtext.FitStyled(p.t.Key.Render(" /")+p.t.Text.Render(p.text)+p.t.Selected.Render(" ")+
-		p.t.Desc.Render("  enter apply · esc cancel · empty clears"), p.w)}
+	t := p.t
+	lead := " /"
+	hint := "  enter keep · esc back · e.g. 5xx op:Set* >200ms !dev:Light0*"
+	switch p.kind {
+	case Search:
+		lead, hint = " search: ", "  enter keep · esc back · n/N between matches · S matches only"
+	case Export:
+		lead, hint = " export view to: ", "  enter write · esc cancel · .jsonl .har .csv .sh (curl)"
+	}
+	var b strings.Builder
+	b.WriteString(t.Key.Render(lead))
+	pr := p.problem
+	for i, r := range p.text {
+		s := string(r)
+		switch {
+		case i == p.cur:
+			b.WriteString(t.Selected.Render(s))
+		case pr != nil && i >= pr.Pos && (i < pr.End || pr.End <= pr.Pos && i == pr.Pos):
+			b.WriteString(t.Wrong.Render(s))
+		default:
+			b.WriteString(t.Text.Render(s))
+		}
+	}
+	if p.cur >= len(p.text) {
+		b.WriteString(t.Selected.Render(" "))
+	}
+	if pr != nil {
+		if pr.Pos >= len(p.text) && p.cur < len(p.text) {
+			b.WriteString(t.Wrong.Render(" "))
+		}
+		b.WriteString(t.Err.Render("  ✗ " + termtext.Sanitize(pr.Msg)))
+	} else {
+		b.WriteString(t.Desc.Render(hint))
+	}
+	return []string{termtext.FitStyled(b.String(), p.w)}
 }

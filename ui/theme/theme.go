@@ -90,6 +90,13 @@ type Theme struct {
 	// MarkLost and MarkBack are the list's marker rows for an outage and
 	// its end.
 	MarkLost, MarkBack lipgloss.Style
+	// Match is a search match's lead cells in the list (the rest of the
+	// row keeps its class colour); MatchMarker prefixes the row, so a
+	// match shows without colour too.
+	Match       lipgloss.Style
+	MatchMarker string
+	// Wrong marks the part of a typed expression that is wrong.
+	Wrong lipgloss.Style
 }
 
 // NewTheme builds the colour theme for a light or dark background.
@@ -131,6 +138,8 @@ func finishTheme(t *Theme) {
 		t.ClassTitle[i] = t.Class[i].Bold(true)
 	}
 	t.MarkLost, t.MarkBack = t.Err.Reverse(true), t.Class[model.Class2xx].Bold(true)
+	t.Match, t.MatchMarker = t.Accent.Underline(true), "◆"
+	t.Wrong = t.Err.Underline(true)
 }
 
 // NoColorTheme is the theme for NO_COLOR: no colour at all; emphasis and

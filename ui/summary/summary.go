@@ -1,0 +1,211 @@
+// Package summary is the failure summary dialog: the session's failures
+// grouped by status × API Code × operation × device, with counts and when
+// each was first and last seen, sorted by count or by recency. Enter
+// filters the log to the selected group; a key copies the whole summary as
+// text for an incident note.
+package summary
+
+import (
+	"strconv"
+	"time"
+
+	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
+
+	"edgetop/model"
+	"edgetop/model/failures"
+	"edgetop/ui/keys"
+	"edgetop/ui/modal"
+	"edgetop/ui/termtext"
+	"edgetop/ui/theme"
+)
+
+// Apply asks the dashboard to filter the log to one group (its filter
+// expression).
+type Apply struct{ Query string }
+
+// Copy asks the dashboard to copy the summary's text.
+type Copy struct {
+	Text   string
+	Groups int
+}
+
+// Pane is the dialog's state.
+type Pane struct {
+	t      *theme.Theme
+	k      keys.KeyMap
+	sum    *failures.Summary
+	order  failures.Order
+	groups []failures.Group
+	now    time.Time
+
+	w, h        int
+	cursor, top int
+}
+
+// New opens the summary of sum as it is at now.
+func New(t *theme.Theme, k keys.KeyMap, sum *failures.Summary, now time.Time) *Pane {
+	p := &Pane{t: t, k: k, sum: sum, order: failures.ByCount}
+	p.Refresh(now)
+	return p
+}
+
+// Refresh takes the failures counted since, keeping the selected group
+// selected.
+func (p *Pane) Refresh(now time.Time) {
+	var sel *failures.Key
+	if p.cursor < len(p.groups) {
+		k := p.groups[p.cursor].Key
+		sel = &k
+	}
+	p.now = now
+	p.groups = p.sum.Groups(p.order)
+	if sel != nil {
+		for i, g := range p.groups {
+			if g.Key == *sel {
+				p.cursor = i
+				break
+			}
+		}
+	}
+	p.clamp()
+}
+
+func (p *Pane) Place() modal.Place { return modal.Body }
+
+// Title says what the dialog holds and its order.
+func (p *Pane) Title() string {
+	by := "by count"
+	if p.order == failures.ByRecent {
+		by = "most recent first"
+	}
+	return "failure summary · " + strconv.Itoa(p.sum.Total()) + " failures in " +
+		strconv.Itoa(p.sum.Len()) + " groups · " + by
+}
+
+// SetSize gives the dialog its inner size.
+func (p *Pane) SetSize(w, h int) {
+	p.w, p.h = max(w, 0), max(h, 0)
+	p.clamp()
+}
+
+// rows is the group rows shown (the column titles take one line).
+func (p *Pane) rows() int { return max(p.h-1, 1) }
+
+func (p *Pane) clamp() {
+	p.cursor = max(0, min(p.cursor, len(p.groups)-1))
+	if p.cursor < p.top {
+		p.top = p.cursor
+	}
+	if p.cursor >= p.top+p.rows() {
+		p.top = p.cursor - p.rows() + 1
+	}
+	p.top = max(0, min(p.top, len(p.groups)-p.rows()))
+}
+
+// HandleKey moves, sorts, copies, applies or closes.
+func (p *Pane) HandleKey(msg tea.KeyPressMsg) modal.Result {
+	s := p.k.Summary
+	switch {
+	case key.Matches(msg, p.k.Overlay.Close), key.Matches(msg, p.k.Global.Summary):
+		return modal.Result{Close: true}
+	case key.Matches(msg, s.Sort):
+		p.order = (p.order + 1) % 2
+		p.Refresh(p.now)
+	case key.Matches(msg, s.Copy):
+		return modal.Result{Msg: Copy{Text: p.Text(), Groups: len(p.groups)}}
+	case key.Matches(msg, s.Apply):
+		if p.cursor < len(p.groups) {
+			return modal.Result{Close: true, Msg: Apply{Query: p.groups[p.cursor].Query()}}
+		}
+	case key.Matches(msg, s.Up):
+		p.cursor--
+	case key.Matches(msg, s.Down):
+		p.cursor++
+	case key.Matches(msg, s.PageUp):
+		p.cursor -= p.rows()
+	case key.Matches(msg, s.PageDown):
+		p.cursor += p.rows()
+	case key.Matches(msg, s.Top):
+		p.cursor = 0
+	case key.Matches(msg, s.Bottom):
+		p.cursor = len(p.groups)
+	}
+	p.clamp()
+	return modal.Result{}
+}
+
+// Scroll moves the selection by d (the mouse wheel).
+func (p *Pane) Scroll(d int) {
+	p.cursor += d
+	p.clamp()
+}
+
+// Text is the summary as plain text, in the order shown.
+func (p *Pane) Text() string { return failures.Text(p.groups, p.now) }
+
+// ShortHelp is the dialog's keys.
+func (p *Pane) ShortHelp() []key.Binding {
+	s := p.k.Summary
+	return []key.Binding{s.Apply, s.Sort, s.Copy, s.Down, p.k.Overlay.Close, p.k.Global.Quit}
+}
+
+// columns of the dialog, for width w: count, status, API code, operation,
+// first, last; the device takes the rest.
+type columns struct{ count, status, code, op, dev, when int }
+
+func columnsFor(w int) columns {
+	c := columns{count: 7, status: 12, code: 22, op: 22, when: 8}
+	if w < 100 {
+		c.code, c.op = 16, 18
+	}
+	used := 1 + c.count + 1 + c.status + 1 + c.code + 1 + c.op + 1 + 1 + c.when + 1 + c.when
+	c.dev = max(w-used, 6)
+	return c
+}
+
+// View is the column titles and the visible groups.
+func (p *Pane) View() []string {
+	c := columnsFor(p.w)
+	head := " " + termtext.FitRight("count", c.count) + " " + termtext.Fit("status", c.status) + " " +
+		termtext.Fit("API code", c.code) + " " + termtext.Fit("operation", c.op) + " " +
+		termtext.Fit("device", c.dev) + " " + termtext.Fit("first", c.when) + " " + termtext.Fit("last", c.when)
+	out := []string{p.t.Muted.Render(termtext.Fit(head, p.w))}
+	if len(p.groups) == 0 {
+		return append(out, p.t.Muted.Render(termtext.Fit(" No failures so far: every exchange succeeded.", p.w)))
+	}
+	end := min(p.top+p.rows(), len(p.groups))
+	for i := p.top; i < end; i++ {
+		out = append(out, p.row(p.groups[i], c, i == p.cursor))
+	}
+	return out
+}
+
+// row draws one group.
+func (p *Pane) row(g failures.Group, c columns, selected bool) string {
+	cl := model.ClassNet
+	status := theme.ClassGlyph(cl) + " " + string(g.ErrKind)
+	if g.Status != 0 {
+		cl = model.ClassOf(g.Status)
+		status = theme.ClassGlyph(cl) + " " + strconv.Itoa(g.Status)
+	}
+	lead := " "
+	if selected {
+		lead = p.t.SelectedMarker
+	}
+	code, dev := g.APICode, g.Device
+	if code == "" {
+		code = "-"
+	}
+	if dev == "" {
+		dev = "-"
+	}
+	line := lead + termtext.FitRight(strconv.Itoa(g.Count), c.count) + " " + termtext.Fit(status, c.status) + " " +
+		termtext.Cell(code, c.code) + " " + termtext.Cell(g.Operation, c.op) + " " + termtext.Cell(dev, c.dev) + " " +
+		termtext.Fit(g.First.Format("15:04:05"), c.when) + " " + termtext.Fit(g.Last.Format("15:04:05"), c.when)
+	line = termtext.Fit(line, p.w)
+	if selected {
+		return p.t.Selected.Render(line)
+	}
+	return p.t.Class[cl].Render(line)
+}

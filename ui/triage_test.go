@@ -1,0 +1,375 @@
+package ui
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/charmbracelet/x/exp/golden"
+
+	"edgetop/edgeclient/session"
+	"edgetop/model"
+	"edgetop/model/har"
+	"edgetop/ui/list"
+	"edgetop/ui/plain"
+	"edgetop/ui/prompt"
+	"edgetop/ui/summary"
+	"edgetop/ui/uitest"
+)
+
+// typeText types s into the prompt on top, a key per rune, and returns the
+// cmds the edits produced.
+func typeText(t *testing.T, a *App, s string) {
+	t.Helper()
+	for _, r := range s {
+		update(t, a, tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+// shownOps is the operations of the rows the list shows.
+func shownIDs(a *App) []uint64 {
+	var out []uint64
+	for i := range a.list.Len() {
+		if r := a.list.Row(i).Rec; r != nil {
+			out = append(out, r.ID)
+		}
+	}
+	return out
+}
+
+func TestFilterAppliesLiveAndAWrongTextKeepsTheView(t *testing.T) {
+	a := newTestApp(t)
+	resize(a, 120, 40)
+	feed(a, sampleRecords()...)
+	press(a, "/")
+	typeText(t, a, "5xx")
+	if got := shownIDs(a); fmt.Sprint(got) != "[8 9]" {
+		t.Fatalf("5xx typed: rows %v, want [8 9] (applied as typed)", got)
+	}
+	typeText(t, a, " and ")
+	before := fmt.Sprint(shownIDs(a))
+	typeText(t, a, "(")
+	p := a.modals.Top().(*prompt.Prompt)
+	if p.Problem() == nil || !strings.Contains(p.Problem().Msg, "unclosed (") {
+		t.Fatalf("problem %+v, want an unclosed paren", p.Problem())
+	}
+	if got := fmt.Sprint(shownIDs(a)); got != before {
+		t.Fatalf("a wrong text changed the view: %v, was %v", got, before)
+	}
+	if !strings.Contains(ansi.Strip(a.renderFooter()), "✗ column 9: unclosed (") {
+		t.Fatalf("footer: %q", ansi.Strip(a.renderFooter()))
+	}
+	press(a, "enter") // Enter on a wrong text keeps the prompt open
+	if _, ok := a.modals.Top().(*prompt.Prompt); !ok {
+		t.Fatal("Enter closed the prompt on a wrong text")
+	}
+	typeText(t, a, "op:List*)")
+	press(a, "enter")
+	if a.modals.Top() != nil {
+		t.Fatal("prompt still open")
+	}
+	if got := shownIDs(a); fmt.Sprint(got) != "[9]" {
+		t.Fatalf("5xx and (op:List*): %v", got)
+	}
+	if s := ansi.Strip(a.render()); !strings.Contains(s, "matching 5xx and op:List*") {
+		t.Fatal("the active filter is not shown")
+	}
+}
+
+func TestFilterEscGoesBackAndClearsTextBeforeToggles(t *testing.T) {
+	a := newTestApp(t)
+	resize(a, 120, 40)
+	feed(a, sampleRecords()...)
+	press(a, "2") // hide 2xx
+	press(a, "/")
+	typeText(t, a, "op:GetThingProperties")
+	n := len(shownIDs(a))
+	press(a, "esc") // the prompt's Esc: back to the text it opened with
+	if a.filter.Query != nil || len(shownIDs(a)) == n {
+		t.Fatal("Esc in the prompt did not go back")
+	}
+	press(a, "/")
+	typeText(t, a, "op:GetThingProperties")
+	press(a, "enter")
+	press(a, "esc") // the list's Esc: the text goes, the toggles stay
+	if a.filter.Query != nil || a.filter.Classes.Has(model.Class2xx) || a.filter.Classes == 0 {
+		t.Fatalf("after one Esc: query %v, classes %b", a.filter.Query, a.filter.Classes)
+	}
+	press(a, "esc")
+	if !a.filter.IsZero() {
+		t.Fatal("the second Esc did not clear the toggles")
+	}
+}
+
+func TestErrorsOnlyKey(t *testing.T) {
+	a := newTestApp(t)
+	resize(a, 120, 40)
+	feed(a, sampleRecords()...)
+	press(a, "E")
+	for _, id := range shownIDs(a) {
+		r := a.log.At(int(id - 1))
+		if !r.Class().IsError() {
+			t.Fatalf("errors only shows #%d (%s)", id, r.Class())
+		}
+	}
+	if got := len(shownIDs(a)); got != 6 {
+		t.Fatalf("errors only: %d rows, want 6", got)
+	}
+	if !strings.Contains(ansi.Strip(a.renderFooter()), "errors only") {
+		t.Fatal("footer does not say errors only")
+	}
+	press(a, "E")
+	if len(shownIDs(a)) != len(sampleRecords()) {
+		t.Fatal("E again does not show everything")
+	}
+}
+
+func TestSearchHighlightsAndJumpsBetweenMatches(t *testing.T) {
+	a := newTestApp(t)
+	resize(a, 120, 40)
+	feed(a, sampleRecords()...)
+	press(a, "s")
+	typeText(t, a, "dev:Light01")
+	press(a, "enter")
+	if len(shownIDs(a)) != len(sampleRecords()) {
+		t.Fatal("the search hid rows")
+	}
+	frameText := ansi.Strip(frame(t, a))
+	if strings.Count(frameText, "◆") != 3 {
+		// Light01: #3 #4 #5 #11; the selected row (#11, following) has its own marker.
+		t.Fatalf("want 3 highlighted rows and the selected one:\n%s", frameText)
+	}
+	var got []uint64
+	for range 4 {
+		press(a, "N")
+		got = append(got, selected(a).ID)
+	}
+	if fmt.Sprint(got) != "[11 5 4 3]" {
+		t.Fatalf("N from live visits %v, want [11 5 4 3]", got)
+	}
+	press(a, "n")
+	if selected(a).ID != 4 {
+		t.Fatalf("n from #3 went to #%d, want #4", selected(a).ID)
+	}
+	press(a, "S") // matches only
+	if fmt.Sprint(shownIDs(a)) != "[3 4 5 11]" || a.search.q != nil {
+		t.Fatalf("matches only: %v", shownIDs(a))
+	}
+}
+
+func TestSummaryPaneGroupsAndFilters(t *testing.T) {
+	a := newTestApp(t)
+	resize(a, 120, 40)
+	feed(a, sampleRecords()...)
+	feed(a, manyRecords(100, 40)...) // four 404 NotFound on Light01
+	press(a, "F")
+	p, ok := a.modals.Top().(*summary.Pane)
+	if !ok {
+		t.Fatal("F did not open the summary")
+	}
+	golden.RequireEqual(t, ansi.Strip(frame(t, a)))
+	cmd := update(t, a, keyMsg("y"))
+	msg, ok := findMsg[tea.Msg](t, cmd)
+	if !ok || !strings.Contains(fmt.Sprint(collectClipboard(t, cmd)), "NotFound") {
+		t.Fatalf("y did not copy the summary: %v", msg)
+	}
+	_ = p
+	press(a, "enter") // the top group: 4 × 404 NotFound
+	if a.modals.Top() != nil {
+		t.Fatal("Enter did not close the summary")
+	}
+	ids := shownIDs(a)
+	if len(ids) != 4 {
+		t.Fatalf("the group's filter shows %v, want the four 404s", ids)
+	}
+	for _, id := range ids {
+		if r := a.view.At(0); r.Status != 404 {
+			t.Fatalf("#%d is not a 404", id)
+		}
+	}
+}
+
+// collectClipboard runs cmd and returns what it would put on the
+// clipboard (tea.SetClipboard's message is a string).
+func collectClipboard(t *testing.T, cmd tea.Cmd) []string {
+	t.Helper()
+	var out []string
+	var walk func(tea.Cmd)
+	walk = func(c tea.Cmd) {
+		if c == nil {
+			return
+		}
+		done := make(chan tea.Msg, 1)
+		go func() { done <- c() }()
+		var m tea.Msg
+		select {
+		case m = <-done:
+		case <-time.After(time.Second):
+			return
+		}
+		if b, ok := m.(tea.BatchMsg); ok {
+			for _, x := range b {
+				walk(x)
+			}
+			return
+		}
+		if fmt.Sprintf("%T", m) == "tea.setClipboardMsg" {
+			out = append(out, fmt.Sprint(m))
+		}
+	}
+	walk(cmd)
+	return out
+}
+
+func TestYankCopiesSanitisedCurlAndJSON(t *testing.T) {
+	a := newTestApp(t)
+	resize(a, 120, 40)
+	hostile := uitest.HostileRecord(50)
+	hostile.ResponseBody = model.Body{Preview: "short"}
+	feed(a, append(sampleRecords(), hostile)...)
+	clip := collectClipboard(t, update(t, a, keyMsg("y")))
+	if len(clip) != 1 || !strings.Contains(clip[0], "curl ") {
+		t.Fatalf("y copied %q", clip)
+	}
+	if strings.ContainsAny(clip[0], "\x1b\u009b\u202e\x07") {
+		t.Fatalf("the copied curl holds control characters: %q", clip[0])
+	}
+	if !strings.Contains(ansi.Strip(a.renderFooter()), "copied request #50 as curl command") {
+		t.Fatalf("no notice: %q", ansi.Strip(a.renderFooter()))
+	}
+	clip = collectClipboard(t, update(t, a, keyMsg("Y")))
+	if len(clip) != 1 || strings.ContainsAny(clip[0], "\x1b\u009b\u202e\x07\u2028") {
+		t.Fatalf("Y copied %q", clip)
+	}
+	var back model.Record
+	if err := json.Unmarshal([]byte(clip[0]), &back); err != nil || back.ID != 50 || !strings.HasPrefix(back.APICode, "Code") {
+		t.Fatalf("the copied JSON does not decode to the record: %v", err)
+	}
+}
+
+func TestTimeKeyCyclesClocks(t *testing.T) {
+	a := newTestApp(t)
+	resize(a, 120, 40)
+	feed(a, sampleRecords()...)
+	press(a, "T")
+	if a.clock.Mode != list.TimeUTC || !strings.Contains(ansi.Strip(frame(t, a)), "time UTC") {
+		t.Fatal("T did not switch to UTC")
+	}
+	press(a, "T")
+	s := ansi.Strip(frame(t, a))
+	if !strings.Contains(s, "+time") || !strings.Contains(s, "+0:00 ") {
+		t.Fatalf("relative time not shown:\n%s", s)
+	}
+	press(a, "T")
+	if a.clock.Mode != list.TimeLocal {
+		t.Fatal("T did not come back to local time")
+	}
+}
+
+func TestExportKeyWritesTheFilteredView(t *testing.T) {
+	a := newTestApp(t)
+	resize(a, 120, 40)
+	feed(a, sampleRecords()...)
+	press(a, "5") // hide 5xx
+	press(a, "e")
+	p := a.modals.Top().(*prompt.Prompt)
+	for range len(p.Text()) {
+		press(a, "backspace")
+	}
+	path := filepath.Join(t.TempDir(), "view.har")
+	typeText(t, a, path)
+	cmd := update(t, a, keyMsg("enter"))
+	m, ok := findMsg[exportedMsg](t, cmd)
+	if !ok || m.Err != nil || m.N != len(sampleRecords())-2 {
+		t.Fatalf("export: %+v", m)
+	}
+	update(t, a, m)
+	if !strings.Contains(ansi.Strip(a.renderFooter()), "exported 9 requests") {
+		t.Fatalf("no notice: %q", ansi.Strip(a.renderFooter()))
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	recs, err := har.Read(f)
+	if err != nil || len(recs) != 9 {
+		t.Fatalf("read back %d records: %v", len(recs), err)
+	}
+	for _, r := range recs {
+		if r.Class() == model.Class5xx {
+			t.Fatalf("a hidden 5xx was exported: #%d", r.ID)
+		}
+	}
+}
+
+func TestFailOnQuitsWithTheRecord(t *testing.T) {
+	q, err := model.ParseQuery("5xx", t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := newTestApp(t, func(d *Deps) { d.FailOn = q })
+	resize(a, 120, 40)
+	feed(a, sampleRecords()[:7]...)
+	if a.quitting {
+		t.Fatal("quit before a 5xx")
+	}
+	feed(a, sampleRecords()[7:]...)
+	if !a.quitting || a.failedOn == nil || a.failedOn.ID != 8 {
+		t.Fatalf("--fail-on 5xx: quitting %v on %+v", a.quitting, a.failedOn)
+	}
+	var fe *plain.FailOnError
+	_ = fe
+}
+
+// replayFake is a session with the replay's controls.
+type replayFake struct {
+	*fakeSession
+	paused bool
+	seeks  []string
+	steps  int
+}
+
+func (r *replayFake) SetPaused(p bool) { r.paused = p }
+func (r *replayFake) Paused() bool     { return r.paused }
+func (r *replayFake) Step()            { r.steps++ }
+func (r *replayFake) Seek(d time.Duration) {
+	r.seeks = append(r.seeks, d.String())
+}
+
+func (r *replayFake) Position() (at, start, end time.Time, done, total int) {
+	return t0.Add(90e9), t0, t0.Add(180e9), 5, 10
+}
+
+func TestReplayKeysAndRewind(t *testing.T) {
+	rf := &replayFake{fakeSession: newFakeSession()}
+	a := newTestApp(t, func(d *Deps) { d.Session = rf })
+	resize(a, 120, 40)
+	feed(a, sampleRecords()...)
+	press(a, "p", ".", "[", "}")
+	if !rf.paused || rf.steps != 1 || fmt.Sprint(rf.seeks) != "[-10s 1m0s]" {
+		t.Fatalf("paused %v steps %d seeks %v", rf.paused, rf.steps, rf.seeks)
+	}
+	if a.pause.on {
+		t.Fatal("in a replay p pauses the replay, not only the screen")
+	}
+	foot := ansi.Strip(a.renderFooter())
+	if !strings.Contains(foot, "replay paused 13:08:31 50%") {
+		t.Fatalf("footer: %q", foot)
+	}
+	press(a, "F") // a summary open across the rewind
+	send(a, session.Event{Kind: session.EventRewind, At: t0})
+	if a.log.Len() != 0 || a.stats.Total() != 0 || a.failures.Total() != 0 {
+		t.Fatal("a rewind did not clear the log")
+	}
+	feed(a, sampleRecords()[:3]...)
+	if a.log.Len() != 3 {
+		t.Fatalf("after the rewind: %d records", a.log.Len())
+	}
+}
