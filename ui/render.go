@@ -153,38 +153,52 @@ func (a *App) renderFooter() string {
 // (the notice is cut to fit), so the keys stay readable.
 func (a *App) statusText() string {
 	t := a.theme
-	var parts []string
+	sep := t.Muted.Render(" · ")
+	var fixed []string
 	if r := a.replayText(); r != "" {
-		parts = append(parts, t.Warn.Render(r))
-	}
-	if f := filterText(a.filter); f != "" {
-		parts = append(parts, t.Accent.Render(clipText(f, max(a.width/3, 12))))
-	}
-	if a.search.q != nil {
-		parts = append(parts, t.Match.Render(clipText("search "+termtext.Sanitize(a.search.q.String()), max(a.width/4, 12))))
+		fixed = append(fixed, t.Warn.Render(r))
 	}
 	if s := a.scanText(); s != "" {
-		parts = append(parts, t.Warn.Render(s))
+		fixed = append(fixed, t.Warn.Render(s))
 	}
 	if a.st.Dropped > 0 {
-		parts = append(parts, t.Warn.Render(fmt.Sprintf("dropped %d", a.st.Dropped)))
+		fixed = append(fixed, t.Warn.Render(fmt.Sprintf("dropped %d", a.st.Dropped)))
 	}
 	if !a.mouse {
-		parts = append(parts, t.Muted.Render("mouse off"))
+		fixed = append(fixed, t.Muted.Render("mouse off"))
 	}
 	if a.st.Interval > 0 && a.st.Interval != a.pace0 {
-		parts = append(parts, t.Muted.Render("every "+explain.Latency(a.st.Interval)))
+		fixed = append(fixed, t.Muted.Render("every "+explain.Latency(a.st.Interval)))
 	}
-	sep := t.Muted.Render(" · ")
+	// The filter and the search share what the fixed parts and a notice
+	// leave of half the width; the notice gets up to half of that.
+	room := a.width/2 - termtext.Width(strings.Join(fixed, sep)) - 1
+	f, q := filterText(a.filter), ""
+	if a.search.q != nil {
+		q = "search " + termtext.Sanitize(a.search.q.String())
+	}
+	notice := ""
 	if a.notice.text != "" {
-		rest := termtext.Width(strings.Join(parts, sep))
-		if len(parts) > 0 {
-			rest += termtext.Width(sep)
+		notice = termtext.Sanitize(a.notice.text)
+		share := room
+		if f != "" || q != "" {
+			share = room / 2
 		}
-		if room := a.width/2 - rest - 1; room >= 8 {
-			notice := termtext.Fit(termtext.Sanitize(a.notice.text), room)
-			parts = append([]string{a.notice.style(t).Render(strings.TrimRight(notice, " "))}, parts...)
-		}
+		notice = clipText(notice, max(min(termtext.Width(notice), share), 8))
+		room -= termtext.Width(notice) + termtext.Width(sep)
+	}
+	var flex []string
+	switch {
+	case f != "" && q != "":
+		flex = append(flex, t.Accent.Render(clipText(f, max(room/2-2, 12))), t.Match.Render(clipText(q, max(room/2-2, 10))))
+	case f != "":
+		flex = append(flex, t.Accent.Render(clipText(f, max(room-3, 12))))
+	case q != "":
+		flex = append(flex, t.Match.Render(clipText(q, max(room-3, 10))))
+	}
+	parts := append(flex, fixed...)
+	if notice != "" {
+		parts = append([]string{a.notice.style(t).Render(notice)}, parts...)
 	}
 	return strings.Join(parts, sep) + " "
 }

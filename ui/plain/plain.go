@@ -19,6 +19,7 @@ import (
 	"syscall"
 	"time"
 
+	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/colorprofile"
 	"golang.org/x/term"
 
@@ -155,7 +156,7 @@ type printer struct {
 	lost  []session.Event // EventLost, each followed by its EventBack when it came
 
 	filter, failOn Matcher
-	json           bool
+	json, tty      bool
 	notes          io.Writer // where the session's changes go
 	buf            []byte
 	// failed is set by the first exchange --fail-on matches.
@@ -170,14 +171,16 @@ func newPrinter(o Options) *printer {
 	// what the terminal shows (256 colours, 16, none) and, when the output
 	// is not a terminal, strips every sequence (bold included).
 	tty := isTerminal(o.Out)
-	profile := colorprofile.NoTTY
+	// Not a terminal: the no-colour theme writes no sequence at all, so the
+	// lines go straight out.
+	out := o.Out
 	if tty {
-		profile = colorprofile.Detect(o.Out, o.Environ)
+		out = &colorprofile.Writer{Forward: o.Out, Profile: colorprofile.Detect(o.Out, o.Environ)}
 	}
-	out := &colorprofile.Writer{Forward: o.Out, Profile: profile}
 	p := &printer{
 		t: theme.For(o.NoColor || !tty, o.Dark), cat: o.Catalog, bw: bufio.NewWriterSize(out, 64<<10),
 		stats: model.NewStats(model.DefaultRateWindow), filter: o.Filter, failOn: o.FailOn, json: o.JSON,
+		tty: tty,
 	}
 	if o.JSON && o.Err != nil {
 		p.notes = termtext.NewWriter(o.Err)
@@ -253,7 +256,11 @@ func (p *printer) note(ev session.Event, st interface{ Render(...string) string 
 		}
 		return
 	}
-	p.line(ev.At.Format("15:04:05.000") + " " + st.Render("── "+termtext.Sanitize(ev.Line())))
+	text := "── " + termtext.Sanitize(ev.Line())
+	if p.tty {
+		text = st.Render(text) // not on a pipe: the no-colour theme still bolds
+	}
+	p.line(ev.At.Format("15:04:05.000") + " " + text)
 }
 
 func (p *printer) line(s string) {
@@ -291,16 +298,30 @@ func Line(r *model.Record, cat explain.Catalog, t *theme.Theme) string {
 	case dev == "":
 		dev = "-"
 	}
+	// The no-colour theme's styles draw nothing: skipping them is most of
+	// the cost of a line (a replay prints 200,000 a second).
+	render := func(st lipgloss.Style, s string) string {
+		if t.NoColor {
+			return s
+		}
+		return st.Render(s)
+	}
 	var b strings.Builder
-	b.WriteString(r.Start.Format("15:04:05.000") + " ")
-	b.WriteString(termtext.Cell(r.Method, 6) + " ")
-	b.WriteString(termtext.Cell(r.Operation, 25) + " ")
-	b.WriteString(termtext.Cell(dev, 24) + " ")
+	b.Grow(160)
+	var ts [16]byte
+	b.Write(r.Start.AppendFormat(ts[:0], "15:04:05.000"))
+	b.WriteByte(' ')
+	b.WriteString(termtext.Cell(r.Method, 6))
+	b.WriteByte(' ')
+	b.WriteString(termtext.Cell(r.Operation, 25))
+	b.WriteByte(' ')
+	b.WriteString(termtext.Cell(dev, 24))
+	b.WriteByte(' ')
 	status := theme.ClassGlyph(r.Class()) + " " + code + " " + termtext.Sanitize(explain.Message(r, cat))
-	b.WriteString(t.Class[r.Class()].Render(status))
-	b.WriteString(" " + t.Muted.Render(explain.Latency(r.Duration)))
+	b.WriteString(render(t.Class[r.Class()], status))
+	b.WriteString(" " + render(t.Muted, explain.Latency(r.Duration)))
 	if r.Action.Kind != model.ActionNone {
-		b.WriteString(t.Muted.Render(" [" + termtext.Sanitize(string(r.Action.Kind)) + "]"))
+		b.WriteString(render(t.Muted, " ["+termtext.Sanitize(string(r.Action.Kind))+"]"))
 	}
 	return b.String()
 }

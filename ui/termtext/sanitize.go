@@ -92,6 +92,11 @@ func Fit(s string, w int) string {
 	if w <= 0 {
 		return ""
 	}
+	if len(s) <= w && isPlainASCII(s) {
+		// Printable ASCII is a cell a byte: no grapheme walk (plain mode
+		// writes a few hundred thousand cells a second).
+		return s + spaces(w-len(s))
+	}
 	sw := ansi.StringWidth(s)
 	if sw > w {
 		s = ansi.Truncate(s, w, "…")
@@ -101,6 +106,17 @@ func Fit(s string, w int) string {
 		s += strings.Repeat(" ", w-sw)
 	}
 	return s
+}
+
+// blanks backs spaces for the usual cell widths.
+const blanks = "                                                                "
+
+// spaces is n spaces, without allocating for n up to 64.
+func spaces(n int) string {
+	if n <= len(blanks) {
+		return blanks[:n]
+	}
+	return strings.Repeat(" ", n)
 }
 
 // FitRight is Fit with the text aligned right.

@@ -213,15 +213,18 @@ func (p *Player) sendNotes() bool {
 	return true
 }
 
-// at is the recorded time reached (the recording's start before the
-// first record).
+// at is the recorded time reached: the recording's start before the
+// first record, the wall clock for a recording without records.
 func (p *Player) at() time.Time {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.pos.at.IsZero() {
+	switch {
+	case !p.pos.at.IsZero():
+		return p.pos.at
+	case !p.pos.start.IsZero():
 		return p.pos.start
 	}
-	return p.pos.at
+	return p.o.Now()
 }
 
 // fetch reads the next record into p.next, unless one is waiting or the

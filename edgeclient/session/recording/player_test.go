@@ -378,3 +378,37 @@ func TestPlayerPositionFromFile(t *testing.T) {
 		t.Errorf("Position: at %v start %v end %v done %d total %d", at, start, end, done, total)
 	}
 }
+
+// TestPlayerHold: with Hold, the end of the recording does not end the
+// replay: a face can still go back, and Stop ends it.
+func TestPlayerHold(t *testing.T) {
+	recs := spaced(20, time.Second)
+	p := NewPlayer(SliceSource(recs), PlayerOptions{Hold: true})
+	p.Start()
+	var got []session.Event
+	for len(ids(got)) < 20 {
+		got = append(got, <-p.Events())
+	}
+	select {
+	case ev := <-p.Events():
+		t.Fatalf("held at the end, yet %s came", ev.Kind)
+	case <-time.After(50 * time.Millisecond):
+	}
+	if st := p.State(); st.Link != session.LinkHalted {
+		t.Errorf("State at the end: %v", st.Link)
+	}
+	p.Seek(-10 * time.Second)
+	if ev := <-p.Events(); ev.Kind != session.EventRewind {
+		t.Fatalf("Seek back at the end sent %s", ev.Kind)
+	}
+	go func() {
+		time.Sleep(50 * time.Millisecond)
+		_ = p.Stop(context.Background())
+	}()
+	rest := drain(t, p)
+	// Back to the 10th record's end, then the rest at speed 0.
+	checkOnce(t, ids(rest), 20)
+	if rest[len(rest)-1].Kind != session.EventEnded {
+		t.Errorf("last event %s", rest[len(rest)-1].Kind)
+	}
+}

@@ -78,7 +78,25 @@ func Open(path string) (*Reader, error) {
 // NewReader reads a recording from src. Rewind needs src to be an
 // io.Seeker.
 func NewReader(src io.Reader) *Reader {
-	return &Reader{src: src, br: bufio.NewReaderSize(src, readBuffer), dec: decoder{in: newInterner()}}
+	r := &Reader{src: src, br: bufio.NewReaderSize(src, readBuffer), dec: decoder{in: newInterner()}}
+	r.peekMeta()
+	return r
+}
+
+// peekMeta reads the meta line ahead, without consuming it, so that Meta
+// is known before the first record is (a face needs the session's TLS
+// settings at start).
+func (r *Reader) peekMeta() {
+	b, _ := r.br.Peek(readBuffer)
+	if !bytes.HasPrefix(b, metaPrefix) {
+		return
+	}
+	if i := bytes.IndexByte(b, '\n'); i > 0 {
+		var m Meta
+		if json.Unmarshal(bytes.TrimSuffix(b[:i], []byte("\r")), &m) == nil {
+			r.meta, r.hasMeta = m, true
+		}
+	}
 }
 
 // Close closes the file Open opened (nothing for NewReader's).
@@ -89,8 +107,7 @@ func (r *Reader) Close() error {
 	return r.f.Close()
 }
 
-// Meta is the recording's meta line; false when the file has none (yet:
-// it is read with the first line).
+// Meta is the recording's meta line; false when the file has none.
 func (r *Reader) Meta() (Meta, bool) { return r.meta, r.hasMeta }
 
 // Problems are the first lines skipped (at most 100); ProblemCount counts

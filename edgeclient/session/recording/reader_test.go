@@ -10,6 +10,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"edgetop/model"
 )
@@ -68,22 +69,7 @@ func TestReaderDamage(t *testing.T) {
 	if !reflect.DeepEqual(gotLines, wantLines) || r.ProblemCount() != len(wantLines) {
 		t.Errorf("problems at lines %v (count %d), want %v: %v", gotLines, r.ProblemCount(), wantLines, r.Problems())
 	}
-	for _, p := range r.Problems() {
-		switch p.Line {
-		case 7:
-			if !errors.Is(p, errTooLong) {
-				t.Errorf("line 7: %v", p)
-			}
-		case 9:
-			if !errors.Is(p, errBlank) {
-				t.Errorf("line 9: %v", p)
-			}
-		case 11:
-			if !errors.Is(p, errNoStart) {
-				t.Errorf("line 11: %v", p)
-			}
-		}
-	}
+	checkProblemKinds(t, r.Problems())
 	if s := r.Problems()[0].Error(); s != "line 3: unexpected end of JSON input" {
 		t.Errorf("a truncated line reads %q", s)
 	}
@@ -93,6 +79,17 @@ func TestReaderDamage(t *testing.T) {
 	got = readRecords(t, r)
 	if len(got) != 7 || r.Problems()[r.ProblemCount()-1].Line != 18 {
 		t.Errorf("cut last line: %d records, problems %v", len(got), r.Problems())
+	}
+}
+
+// checkProblemKinds checks why TestReaderDamage's lines were skipped.
+func checkProblemKinds(t *testing.T, problems []LineError) {
+	t.Helper()
+	want := map[int]error{7: errTooLong, 9: errBlank, 11: errNoStart, 12: errNotRecord}
+	for _, p := range problems {
+		if w, ok := want[p.Line]; ok && !errors.Is(p, w) {
+			t.Errorf("line %d: %v, want %v", p.Line, p.Err, w)
+		}
 	}
 }
 
@@ -159,5 +156,33 @@ func TestOpenMissing(t *testing.T) {
 	_, err := Open(filepath.Join(t.TempDir(), "none.jsonl"))
 	if !errors.Is(err, os.ErrNotExist) || !strings.Contains(err.Error(), "opening the recording") {
 		t.Errorf("Open of a missing file: %v", err)
+	}
+}
+
+// TestMetaKnownAtOpen: the meta line is known before the first record is
+// read (the faces take the session's TLS settings from it at start).
+func TestMetaKnownAtOpen(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "r.jsonl")
+	w, err := Create(path, Meta{Gateway: "https://gw:9999", User: "admin", CAFile: "/ca.pem", Insecure: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteBatch([]model.Record{{ID: 1, Start: time.Unix(1, 0)}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	r, err := Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	m, ok := r.Meta()
+	if !ok || m.User != "admin" || m.CAFile != "/ca.pem" || !m.Insecure {
+		t.Fatalf("meta at open: %+v %v", m, ok)
+	}
+	if rec, err := r.Next(); err != nil || rec.ID != 1 {
+		t.Fatalf("first record: %+v %v", rec, err)
 	}
 }
