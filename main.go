@@ -57,6 +57,7 @@ Examples:
   edgetop replay --last --speed 4           the last recorded session, played back at 4x
   edgetop export --format har --last -o incident.har
   edgetop summary --last                    the last session's failures, grouped
+  edgetop tour --auto                       the guided tour: every status code in turn, with captions
 
 The dashboard's flags (--gateway, --user, TLS, --plain, --duration, ...): edgetop dash --help`
 
@@ -71,6 +72,7 @@ type cli struct {
 	Replay  replayCmd  `cmd:"" help:"Play a recorded session (or a HAR) into the dashboard. Example: edgetop replay --last --speed 4"`
 	Export  exportCmd  `cmd:"" help:"Convert a recording to jsonl, har, curl or csv. Example: edgetop export --format har --last -o s.har"`
 	Summary summaryCmd `cmd:"" help:"Print a recording's failures, grouped. Example: edgetop summary --last"`
+	Tour    tourCmd    `cmd:"" help:"The guided tour: every status code of the table in turn, with captions. Example: edgetop tour --auto"`
 }
 
 type dashCmd struct {
@@ -88,7 +90,11 @@ type dashCmd struct {
 	Duration     time.Duration `env:"EDGETOP_DURATION" help:"Stop after this long, e.g. 30s (0: run until q or Ctrl+C)."`
 	Record       string        `env:"EDGETOP_RECORD" placeholder:"FILE" help:"Record the session to FILE (default: every session is recorded, bounded, in $XDG_STATE_HOME/edgetop/sessions)."`
 	NoRecord     bool          `env:"EDGETOP_NO_RECORD" help:"Do not record the session."`
+	ReadOnly     bool          `env:"EDGETOP_READ_ONLY" help:"Refuse every action that changes state (a in the dashboard is off; the header says READ-ONLY)."`
 	faceFlags    `embed:""`
+	// tour, set by tourCmd, runs the guided tour instead of the demo.
+	tour     *model.Tour
+	tourAuto bool
 }
 
 // faceFlags are the flags of both faces of a session, live or replayed.
@@ -326,6 +332,17 @@ func (d *dashCmd) password(ctx context.Context) (string, error) {
 // Run starts the dashboard (or plain mode) against --gateway, or against
 // the built-in simulated gateway when none is given.
 func (d *dashCmd) Run(ctx context.Context) error {
+	err := d.run(ctx)
+	if errors.Is(err, ui.ErrStartTour) {
+		// W in the demo: the demo's session is over (its cookie deleted);
+		// the tour starts on a simulator of its own.
+		return (&tourCmd{APIVersion: d.APIVersion}).Run(ctx)
+	}
+	return err
+}
+
+// run is the dashboard's session.
+func (d *dashCmd) run(ctx context.Context) error {
 	if err := d.check(); err != nil {
 		return usageError{err}
 	}
@@ -341,9 +358,9 @@ func (d *dashCmd) Run(ctx context.Context) error {
 		Gateway: d.Gateway, APIVersion: d.APIVersion, User: d.User, CAFile: d.CAFile,
 		Pin: d.Pin, Insecure: d.Insecure, Timeout: d.Timeout, MaxConnsPerHost: d.MaxConns, Observer: obs, Sequence: seq,
 	}
-	scfg := session.Config{Records: obs}
+	scfg := session.Config{Records: obs, Tour: d.tour, TourAuto: d.tourAuto}
 	if d.Gateway == "" {
-		sim, err := edgesim.New(edgesim.Options{Seed: 1, CookieMaxAge: session.DemoCookieMaxAge})
+		sim, err := edgesim.New(edgesim.Options{Seed: 1, CookieMaxAge: d.cookieMaxAge()})
 		if err != nil {
 			return fmt.Errorf("starting the simulated gateway: %w", err)
 		}
@@ -374,7 +391,7 @@ func (d *dashCmd) Run(ctx context.Context) error {
 	if err != nil {
 		return usageError{err}
 	}
-	scfg.Client = client
+	scfg.Client, scfg.ReadOnly = client, d.ReadOnly
 	eng := session.New(scfg)
 	var runner session.Runner = eng
 	meta := recording.Meta{
@@ -389,16 +406,25 @@ func (d *dashCmd) Run(ctx context.Context) error {
 		runner = recording.Tee(eng, rec)
 		defer func() {
 			// Said last, once the screen is gone: where the evidence is.
+			if err := rec.Err(); err != nil {
+				fmt.Fprintln(os.Stderr, "edgetop: the recording stopped early ("+termtext.Sanitize(err.Error())+"): "+
+					termtext.Sanitize(rec.Path())+" holds the session up to then")
+				return
+			}
 			fmt.Fprintln(os.Stderr, "edgetop: recorded to "+termtext.Sanitize(rec.Path()))
 		}()
 	}
 	if client.Insecure() && (d.Plain || d.JSON || !term.IsTerminal(int(os.Stdout.Fd()))) {
 		fmt.Fprintln(os.Stderr, "edgetop: warning: TLS verification is off (--insecure)")
 	}
+	if d.tour != nil {
+		runner = tourRunner{runner, eng} // the face moves the tour on, recorded or not
+	}
 	return runFace(ctx, runner, fc, faceOptions{
 		plain: d.Plain, duration: d.Duration, ring: d.Ring, catalog: cat, codes: codes,
 		export:  export.Options{CAFile: meta.CAFile, Insecure: d.Insecure || meta.Simulated, User: cfg.User},
 		creator: har.Creator{Name: "edgetop", Version: version},
+		actions: eng, readOnly: d.ReadOnly, offerTour: d.Gateway == "" && d.tour == nil,
 	})
 }
 
@@ -462,6 +488,12 @@ type faceOptions struct {
 	codes         *model.APICodes
 	export        export.Options
 	creator       har.Creator
+	// actions takes the operator's actions (nil in a replay); readOnly
+	// turns them off.
+	actions  session.Actor
+	readOnly bool
+	// offerTour is set in the demo: W starts the guided tour.
+	offerTour bool
 }
 
 // runFace shows a session, live or replayed: plain lines when asked, with
@@ -491,6 +523,7 @@ func runFace(ctx context.Context, r session.Runner, f face, o faceOptions) error
 	return ui.Run(ctx, ui.Deps{
 		Session: r, Catalog: o.catalog, APICodes: o.codes, NoColor: noColor, RingCap: o.ring,
 		Duration: o.duration, Filter: f.filter, FailOn: failOn, Export: o.export, Replay: o.replay, Creator: o.creator,
+		Actions: o.actions, ReadOnly: o.readOnly, OfferTour: o.offerTour,
 	})
 }
 
@@ -522,6 +555,11 @@ func (f sourceFlags) open() (recording.RecordSource, recording.Meta, func() []re
 	case path == "":
 		return nil, recording.Meta{}, none, usageError{errors.New("which recording? give a FILE or --last")}
 	}
+	if fi, err := os.Stat(path); err != nil {
+		return nil, recording.Meta{}, none, err
+	} else if !fi.Mode().IsRegular() {
+		return nil, recording.Meta{}, none, usageError{fmt.Errorf("%s is not a regular file: want a recording or a HAR", path)}
+	}
 	if isHAR(path) {
 		fh, err := os.Open(path)
 		if err != nil {
@@ -538,12 +576,35 @@ func (f sourceFlags) open() (recording.RecordSource, recording.Meta, func() []re
 		}
 		return recording.SliceSource(recs), m, none, nil
 	}
+	if err := probeRecording(path); err != nil {
+		return nil, recording.Meta{}, none, err
+	}
 	r, err := recording.Open(path)
 	if err != nil {
 		return nil, recording.Meta{}, none, err
 	}
 	m, _ := r.Meta()
 	return r, m, r.Problems, nil
+}
+
+// probeRecording refuses a file that is no recording at all (its first
+// line neither a meta line nor a record): a wrong file must not look like
+// a session without failures.
+func probeRecording(path string) error {
+	r, err := recording.Open(path)
+	if err != nil {
+		return err
+	}
+	defer func() { _ = r.Close() }()
+	_, err = r.Next()
+	_, meta := r.Meta()
+	if ps := r.Problems(); !meta && len(ps) > 0 && ps[0].Line == 1 {
+		return usageError{fmt.Errorf("%s is not an edgetop recording or a HAR (%v)", path, ps[0])}
+	}
+	if errors.Is(err, io.EOF) && !meta {
+		return usageError{fmt.Errorf("%s is empty: not an edgetop recording", path)}
+	}
+	return nil
 }
 
 // isHAR tells a HAR from a recording: by its name, else by its first
@@ -615,7 +676,9 @@ func (c *replayCmd) Run(ctx context.Context) error {
 		export:  export.Options{CAFile: meta.CAFile, Insecure: meta.Insecure || meta.Simulated, User: meta.User},
 		creator: har.Creator{Name: "edgetop", Version: version},
 	})
-	reportProblems(c.name(), problems())
+	if !plainMode {
+		reportProblems(c.name(), problems()) // plain mode printed them where they were met
+	}
 	return err
 }
 
@@ -629,7 +692,7 @@ type exportCmd struct {
 }
 
 // Run converts a recording.
-func (c *exportCmd) Run() error {
+func (c *exportCmd) Run(ctx context.Context) error {
 	src, meta, problems, err := c.open()
 	if err != nil {
 		return err
@@ -638,7 +701,7 @@ func (c *exportCmd) Run() error {
 	if err != nil {
 		return usageError{fmt.Errorf("--filter %q: %w", c.Filter, err)}
 	}
-	recs, err := readAll(src, q)
+	recs, err := readAll(ctx, src, q)
 	if err != nil {
 		return err
 	}
@@ -667,10 +730,14 @@ func (f sourceFlags) name() string {
 	return "the last recording"
 }
 
-// readAll reads every record of src that q matches (nil: every one).
-func readAll(src recording.RecordSource, q *model.Query) ([]model.Record, error) {
+// readAll reads every record of src that q matches (nil: every one),
+// until ctx ends (Ctrl+C).
+func readAll(ctx context.Context, src recording.RecordSource, q *model.Query) ([]model.Record, error) {
 	var out []model.Record
-	for {
+	for i := 0; ; i++ {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return nil, context.Cause(ctx)
+		}
 		r, err := src.Next()
 		if errors.Is(err, io.EOF) {
 			return out, nil
@@ -691,7 +758,7 @@ type summaryCmd struct {
 }
 
 // Run prints the recording's failures grouped, ready for an incident note.
-func (c *summaryCmd) Run() error {
+func (c *summaryCmd) Run(ctx context.Context) error {
 	src, _, problems, err := c.open()
 	if err != nil {
 		return err
@@ -701,9 +768,11 @@ func (c *summaryCmd) Run() error {
 		return usageError{fmt.Errorf("--filter %q: %w", c.Filter, err)}
 	}
 	sum := failures.New()
-	var last time.Time
 	n := 0
-	for {
+	for i := 0; ; i++ {
+		if i%1024 == 0 && ctx.Err() != nil {
+			return context.Cause(ctx)
+		}
 		r, err := src.Next()
 		if errors.Is(err, io.EOF) {
 			break
@@ -714,9 +783,6 @@ func (c *summaryCmd) Run() error {
 		if q.Match(&r) {
 			n++
 			sum.Add(r)
-			if e := r.End(); e.After(last) {
-				last = e
-			}
 		}
 	}
 	reportProblems(c.name(), problems())
@@ -729,7 +795,7 @@ func (c *summaryCmd) Run() error {
 		fmt.Fprintf(out, "no failures in %d %s\n", n, plural(n, "exchange"))
 		return nil
 	}
-	_, err = io.WriteString(out, failures.Text(sum.Groups(order), last))
+	_, err = io.WriteString(out, failures.Text(sum.Groups(order), time.Now()))
 	return err
 }
 
@@ -741,6 +807,55 @@ func plural(n int, noun string) string {
 	return noun + "s"
 }
 
+// tourCmd is the guided tour: the dashboard (or plain mode) on the built-in
+// simulated gateway, running the embedded script (assets/tour.txt) instead
+// of the demo. Plain mode goes on by itself (it has no key to press) and
+// ends with the tour: exit 0 when every code showed, 1 when one did not.
+type tourCmd struct {
+	Auto       bool   `help:"Go on from each step by itself after a few seconds (else: the dashboard's key; plain mode always goes on by itself)."`
+	Plain      bool   `help:"One line per exchange and the captions, instead of the dashboard (automatic when stdout is not a terminal)."`
+	APIVersion string `default:"2020-04-30" enum:"2020-04-30,2019-09-30" help:"Edge API version: 2020-04-30 or 2019-09-30."`
+	Record     string `placeholder:"FILE" help:"Record the tour to FILE (a tour is not recorded otherwise)."`
+}
+
+// Run runs the tour as a dashboard session with the tour's settings.
+func (c *tourCmd) Run(ctx context.Context) error {
+	tour, err := session.ParseTour(assets.Tour())
+	if err != nil {
+		return fmt.Errorf("embedded tour script: %w", err) // a build bug: TestShippedTourParses
+	}
+	plainMode := c.Plain || !term.IsTerminal(int(os.Stdout.Fd()))
+	d := &dashCmd{
+		// dashCmd's defaults, as its flags give them.
+		User: "admin", APIVersion: c.APIVersion, Timeout: 10 * time.Second, MaxConns: 4, Ring: 100000,
+		Plain: c.Plain, Record: c.Record, NoRecord: c.Record == "",
+		tour: tour, tourAuto: c.Auto || plainMode,
+	}
+	return d.Run(ctx)
+}
+
+// cookieMaxAge is the simulator's cookie lifetime: short in the demo, so
+// that its expiry shows within a minute; the default hour in the tour,
+// whose step expires the cookies when its turn comes.
+func (d *dashCmd) cookieMaxAge() time.Duration {
+	if d.tour != nil {
+		return 0
+	}
+	return session.DemoCookieMaxAge
+}
+
+// tourRunner is the tour's session as the faces get it: a recording's tee
+// hides the engine, so NextStep is passed on here.
+type tourRunner struct {
+	session.Runner
+	tour session.TourControls
+}
+
+// NextStep goes on to the tour's next step.
+func (t tourRunner) NextStep() { t.tour.NextStep() }
+
+var _ session.TourControls = tourRunner{}
+
 // simControls are the simulated gateway's controls as the demo uses them:
 // the engine never imports the simulator.
 type simControls struct{ s *edgesim.Server }
@@ -750,6 +865,7 @@ func (c simControls) Maintenance(d time.Duration) { c.s.Faults().Maintenance(d) 
 func (c simControls) ResetNext(op string) {
 	c.s.Faults().Add(edgesim.FaultRule{Op: op, Action: edgesim.ActionReset, Count: 1})
 }
+func (c simControls) ExpireCookies() { c.s.ExpireCookies() }
 
 // check rejects flag values that cannot work: a bad flag is a one-line
 // error and exit status 2, not a dashboard that misbehaves.

@@ -18,6 +18,17 @@ func TestEmbeddedFiles(t *testing.T) {
 	}
 }
 
+func TestTourIsACopy(t *testing.T) {
+	b := Tour()
+	if !bytes.Contains(b, []byte("\nstep 200 ")) {
+		t.Fatalf("tour.txt: no step 200 in %d bytes", len(b))
+	}
+	b[0] ^= 0xff
+	if bytes.Equal(Tour(), b) {
+		t.Error("Tour returned the embedded bytes themselves")
+	}
+}
+
 func TestStatusCodesIsThePublishedTable(t *testing.T) {
 	// Spot checks that the file is the published table as given, including
 	// its irregular rows (the parsing itself is model's).

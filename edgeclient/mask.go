@@ -151,6 +151,14 @@ func (s *secrets) addCredential(value string) {
 	if strings.TrimRight(value, "=") != value {
 		forms = append(forms, strings.TrimRight(value, "=")) // a base64 credential without its padding
 	}
+	// Matching folds ASCII case only (offsets must stay put): a password
+	// with other letters is also looked for upper- and lower-cased whole,
+	// as a gateway that shouts or whispers it back would write it.
+	for _, f := range []string{strings.ToUpper(value), strings.ToLower(value)} {
+		if asciiLower(f) != asciiLower(value) {
+			forms = append(forms, f)
+		}
+	}
 	// JSON as encoding/json writes it (HTML-escaped), as most encoders do
 	// (not), and as Lua's cjson does on a gateway (with "\/").
 	if b, err := json.Marshal(value); err == nil {

@@ -67,6 +67,13 @@ func TestMask(t *testing.T) {
 	if strings.Contains(got, tok) || strings.Contains(got, "hunter22") {
 		t.Errorf("mask left a secret: %q", got)
 	}
+	// A password with non-ASCII letters, echoed upper- or lower-cased.
+	s.addCredential("Pa55w0rd!xyz/é")
+	for _, echo := range []string{"PA55W0RD!XYZ/É", "pa55w0rd!xyz/é", "pA55W0rD!XYZ/é"} {
+		if got := s.mask("msg " + echo); strings.Contains(got, echo) {
+			t.Errorf("mask left %q: %q", echo, got)
+		}
+	}
 }
 
 func TestTagsShapes(t *testing.T) {

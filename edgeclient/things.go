@@ -173,9 +173,7 @@ type ServicesResult struct {
 // /things/{pk}/{dn}/services). A failing service is reported in its
 // Returns with an overall success; a 500 is not retried.
 func (c *Client) CallThingServices(ctx context.Context, productKey, deviceName string, calls []ServiceCall) (*ServicesResult, error) {
-	body, err := json.Marshal(struct {
-		Services []ServiceCall `json:"Services"`
-	}{calls})
+	body, err := ServicesBody(calls)
 	if err != nil {
 		return nil, err
 	}

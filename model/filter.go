@@ -260,7 +260,9 @@ func regexLiterals(src string) (lits []string, exact bool) {
 			return nil, false
 		}
 		lits = append(lits, run)
-		exact = len(alts) == 1 && complete && run == prefix
+		// Anchors, flags and escapes (\A \z \b) change what a "complete"
+		// literal means: such a regexp is always run.
+		exact = len(alts) == 1 && complete && run == prefix && !strings.ContainsAny(alt, `^$(\`)
 	}
 	return lits, exact
 }

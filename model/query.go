@@ -546,7 +546,9 @@ func compare(op, v string) (*node, string) {
 	if isDigits(v) {
 		n, ok := statusNum(v)
 		if !ok {
-			return nil, "want a status from 0 to 999 after " + op
+			// >=5 is a status class typed in a hurry: say so rather than
+			// match every status from 5 up.
+			return nil, "want a three-digit status after " + op + ", e.g. " + op + "500 (0: no response), or a duration, e.g. " + op + "200ms"
 		}
 		lo, hi := n, n
 		switch op {
@@ -577,11 +579,12 @@ func isDigits(s string) bool {
 	return s != "" && strings.Trim(s, "0123456789") == ""
 }
 
-// statusNum reads a status of at most three digits.
+// statusNum reads a status: three digits, or 0 (no response). One or two
+// digits are refused: >=5 is a class typed in a hurry, not "from 5 up".
 func statusNum(s string) (int, bool) {
 	if len(s) > 3 {
 		return 0, false
 	}
 	n, err := strconv.Atoi(s)
-	return n, err == nil
+	return n, err == nil && (n == 0 || n >= 100)
 }

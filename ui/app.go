@@ -6,6 +6,7 @@
 package ui
 
 import (
+	"strconv"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -85,6 +86,14 @@ type App struct {
 	failedOn *model.Record
 	// replay drives a replayed recording; nil for a live session.
 	replay recording.Controls
+	// devs is the device pane (D) and the table it shows.
+	devs devicePane
+	// acts is the operator's actions (a): actions_app.go.
+	acts actionsState
+	// strip is the tour's caption or the demo's steps.
+	strip stripState
+	// startTour is set by W: Run then returns ErrStartTour.
+	startTour bool
 }
 
 // New builds the dashboard. It starts nothing: Run starts the session and
@@ -106,11 +115,15 @@ func New(d Deps) *App {
 		a.st = d.Session.State()
 		a.pace0 = a.st.Interval
 		a.replay, _ = d.Session.(recording.Controls)
+		a.strip.ctl, _ = d.Session.(session.TourControls)
 	}
 	a.enableReplayKeys()
+	a.keys.Global.Tour.SetEnabled(d.OfferTour)
+	a.initActions()
 	a.theme = theme.For(d.NoColor, a.dark)
 	a.list = list.New(a.theme, d.Catalog)
 	a.detail = detail.New(a.theme, d.Catalog, d.APICodes)
+	a.devs = newDevicePane(a.theme)
 	a.view = a.log.View(a.filter)
 	a.updateClearKey()
 	a.setTheme(true)
@@ -191,6 +204,7 @@ func (a *App) resize(w, h int) {
 // top.
 func (a *App) relayout() {
 	a.state.Overlay = a.modals.Covers()
+	a.state.Strip = a.strip.rows(a.width)
 	a.lay = computeLayout(a.width, a.height, a.state)
 	fw, fh := a.theme.Frame.GetHorizontalFrameSize(), a.theme.Frame.GetVerticalFrameSize()
 	a.list.SetSize(a.lay.List.W-fw, a.lay.List.H-fh-list.HeaderRows)
@@ -235,8 +249,14 @@ func (a *App) sync() {
 	}
 	a.list.Sync()
 	if !a.lay.Detail.Empty() {
+		empty := ""
+		if a.list.Len() == 0 && a.log.Len() > 0 {
+			empty = "The filter hides every request held (" + strconv.Itoa(a.log.Len()) + "). Esc clears it, E shows errors only."
+		}
+		a.detail.SetEmpty(empty)
 		a.detail.Show(a.list.Selected())
 	}
+	a.syncDevices()
 	a.help.update(a)
 }
 

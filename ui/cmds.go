@@ -78,3 +78,23 @@ func stopCmd(s session.Runner) tea.Cmd {
 func scanTickCmd() tea.Cmd {
 	return tea.Tick(scanEvery, func(time.Time) tea.Msg { return scanTickMsg{} })
 }
+
+// doCmd hands an action to the session; Do returns at once, the outcome
+// comes as EventAction.
+func doCmd(actor session.Actor, act session.Action) tea.Cmd {
+	if actor == nil {
+		return nil
+	}
+	return func() tea.Msg {
+		actor.Do(act)
+		return nil
+	}
+}
+
+// nextStepCmd moves the tour on to its next step.
+func nextStepCmd(c session.TourControls) tea.Cmd {
+	return func() tea.Msg {
+		c.NextStep()
+		return nil
+	}
+}

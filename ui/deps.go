@@ -59,6 +59,14 @@ type Deps struct {
 	Creator har.Creator
 	// Replay says the session is a recording played back.
 	Replay bool
+	// Actions takes the operator's actions (a): the engine (nil: the
+	// Session, when it takes them; none in a replay). ReadOnly turns them
+	// off (--read-only); the header says READ-ONLY.
+	Actions  session.Actor
+	ReadOnly bool
+	// OfferTour enables W, which ends the demo and starts the guided
+	// tour (Run returns ErrStartTour).
+	OfferTour bool
 }
 
 func (d Deps) withDefaults() Deps {

@@ -17,6 +17,9 @@ import (
 func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	top := a.modals.Top()
 	_, typing := top.(*prompt.Prompt)
+	if ty, ok := top.(modal.Typist); ok {
+		typing = ty.TakesText() // a form: q types a q
+	}
 	switch {
 	case key.Matches(msg, a.keys.Global.Quit) && !(typing && msg.String() == "q"):
 		return a.quit()
@@ -37,6 +40,9 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	}
 	if cmd, ok := a.handleGlobalKey(msg); ok {
 		return cmd
+	}
+	if a.devs.shown() {
+		return a.handleDevicesKey(msg)
 	}
 	// n and N work from the pane too: they move the list's selection and
 	// the pane follows it. With a search they go between its matches.
@@ -75,6 +81,9 @@ func (a *App) handleIntent(msg tea.Msg) tea.Cmd {
 		return a.promptChanged(nil, m.Kind, m.Text)
 	case prompt.Cancelled:
 		return a.promptChanged(nil, m.Kind, m.Text)
+	}
+	if cmd, ok := a.actionIntent(msg); ok {
+		return cmd
 	}
 	return a.summaryIntent(msg)
 }
@@ -131,6 +140,15 @@ func (a *App) handleGlobalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		a.openExport()
 	case key.Matches(msg, g.Summary):
 		a.openSummary()
+	case key.Matches(msg, g.Tour):
+		a.startTour = true
+		return a.quit(), true
+	case key.Matches(msg, g.Actions):
+		a.openActions()
+	case key.Matches(msg, g.Devices):
+		a.toggleDevices()
+	case a.strip.ctl != nil && a.strip.tour.Kind != 0 && key.Matches(msg, a.keys.Replay.Step):
+		return nextStepCmd(a.strip.ctl), true
 	case a.replay != nil && a.replayKey(msg):
 	default:
 		return nil, false
@@ -240,6 +258,8 @@ func (a *App) handleMouse(msg tea.MouseMsg) {
 		case ok:
 			s.Scroll(d)
 		case a.modals.Covers():
+		case a.devs.shown():
+			a.devicesScroll(inDetail, d)
 		case inDetail:
 			a.detail.Scroll(d)
 		default:
@@ -260,6 +280,10 @@ func (a *App) click(x, y int, inDetail bool) {
 		return
 	}
 	if !contains(a.lay.List, x, y) {
+		return
+	}
+	if a.devs.shown() {
+		a.devicesClick(y)
 		return
 	}
 	a.setFocus(focusList)

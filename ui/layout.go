@@ -35,6 +35,9 @@ type layoutState struct {
 	PaneHidden bool
 	// Overlay is true while the help or the table overlay covers the body.
 	Overlay bool
+	// Strip is the rows of the strip above the footer: the tour's caption
+	// or the demo's steps (0: none).
+	Strip int
 }
 
 // layout is where every region goes. Regions include their frames.
@@ -50,6 +53,8 @@ type layout struct {
 	List   rect
 	Detail rect // empty when hidden or covered by an overlay
 	Footer rect
+	// Strip is above the footer: the tour's caption, the demo's steps.
+	Strip rect
 	// Stacked is true when the detail pane sits below the list.
 	Stacked bool
 }
@@ -85,7 +90,9 @@ func computeLayout(w, h int, st layoutState) layout {
 	l.Header = rect{0, 0, w, 1}
 	l.Stats = rect{0, 1, w, 1}
 	l.Footer = rect{0, h - 1, w, 1}
-	l.Body = rect{0, 2, w, h - chromeRows}
+	strip := min(max(st.Strip, 0), (h-chromeRows)/3)
+	l.Body = rect{0, 2, w, h - chromeRows - strip}
+	l.Strip = rect{0, h - 1 - strip, w, strip}
 	if st.Overlay || st.PaneHidden {
 		l.List = l.Body
 		return l

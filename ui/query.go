@@ -50,6 +50,9 @@ func (a *App) applyQuery(src string) tea.Cmd {
 // promptChanged applies a prompt's text live, or marks it wrong.
 func (a *App) promptChanged(p *prompt.Prompt, kind prompt.Kind, text string) tea.Cmd {
 	if kind == prompt.Export {
+		if p != nil {
+			p.SetProblem(exportProblem(text))
+		}
 		return nil
 	}
 	q, err := model.ParseQuery(text, a.now)

@@ -29,14 +29,17 @@ func (a *App) render() string {
 	lines := make([]string, 0, a.height)
 	lines = append(lines, header.Line(a.theme, a.width, a.headerData()), a.renderStats())
 	lines = append(lines, a.renderBody()...)
+	lines = append(lines, a.renderStrip()...)
 	lines = append(lines, a.renderFooter())
 	return strings.Join(lines, "\n")
 }
 
 // headerData is what the header shows.
 func (a *App) headerData() header.Data {
+	st := a.st
+	st.ReadOnly = a.readOnly()
 	return header.Data{
-		State: a.st, NoSession: a.deps.Session == nil && a.st.Gateway == "", Now: a.now,
+		State: st, NoSession: a.deps.Session == nil && a.st.Gateway == "", Now: a.now,
 		Paused: a.pause.on, PausedN: a.pause.newN, PausedE: a.pause.errN,
 	}
 }
@@ -58,8 +61,15 @@ func (a *App) renderBody() []string {
 	if m := a.modals.Top(); m != nil && m.Place() == modal.Body {
 		return a.box(m.Title(), m.View(), l.Body, true)
 	}
+	if a.devs.shown() {
+		return a.renderDevices()
+	}
 	rows := a.list.View()
-	listBox := a.box(a.list.Title(a.view.Evicted()), rows, l.List, a.focus == focusList)
+	title := a.list.Title(a.view.Evicted())
+	if f := filterText(a.filter); f != "" {
+		title += " · " + f // the active filter, always in sight (the footer may be full)
+	}
+	listBox := a.box(title, rows, l.List, a.focus == focusList)
 	if l.Detail.Empty() {
 		return listBox
 	}
@@ -182,7 +192,7 @@ func (a *App) statusText() string {
 		notice = termtext.Sanitize(a.notice.text)
 		share := room
 		if f != "" || q != "" {
-			share = room / 2
+			share = room - 16 // the filter is in the list's title too: the notice comes first
 		}
 		notice = clipText(notice, max(min(termtext.Width(notice), share), 8))
 		room -= termtext.Width(notice) + termtext.Width(sep)
@@ -241,6 +251,8 @@ type helpKey struct {
 	t     *theme.Theme
 	// top is the dialog on top, whose keys the footer then shows.
 	top modal.Modal
+	// next is n's label (next error, next match).
+	next string
 }
 
 // update rebuilds the help text when what it shows changed.
@@ -248,6 +260,7 @@ func (h *helpCache) update(a *App) {
 	k := helpKey{
 		w: a.width, ctx: a.helpContext(), pause: a.keys.Global.Pause.Help().Desc,
 		clear: a.keys.Global.ClearFilter.Enabled(), t: a.theme, top: a.modals.Top(),
+		next: a.keys.List.NextError.Help().Desc,
 	}
 	if k == h.key && h.text != "" {
 		return
@@ -283,6 +296,8 @@ func (a *App) helpContext() keys.Context {
 	switch {
 	case a.modals.Covers():
 		return keys.ContextOverlay
+	case a.devs.shown():
+		return keys.ContextDevices
 	case a.focus == focusDetail:
 		return keys.ContextDetail
 	}

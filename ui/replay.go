@@ -75,6 +75,7 @@ func (a *App) rewind() {
 	a.log = model.NewLog(a.deps.RingCap)
 	a.stats = model.NewStats(statsWindow)
 	a.failures = failures.New()
+	a.devs.table.Reset()
 	a.marks, a.clock.Base = nil, time.Time{}
 	a.list.SetClock(a.clock)
 	a.setFilter(a.filter)
@@ -97,7 +98,10 @@ func (a *App) replayText() string {
 	if !at.IsZero() {
 		s += " " + at.Format("15:04:05")
 	}
-	if total > 0 {
+	switch {
+	case total > 0 && done >= total:
+		s += " at the end ([ or { to go back)"
+	case total > 0:
 		s += " " + strconv.Itoa(min(100, 100*done/total)) + "%"
 	}
 	if sp, ok := a.replay.(interface{ Speed() float64 }); ok {
@@ -108,8 +112,11 @@ func (a *App) replayText() string {
 
 // speedText is a replay speed as the footer says it.
 func speedText(s float64) string {
-	if s == 0 {
+	switch {
+	case s == 0:
 		return "max speed"
+	case s < 1:
+		return "1/" + strconv.FormatFloat(1/s, 'f', -1, 64) + "×"
 	}
 	return strconv.FormatFloat(s, 'f', -1, 64) + "×"
 }

@@ -11,6 +11,10 @@ import (
 	"edgetop/ui/theme"
 )
 
+// ErrStartTour is Run's error when W asked for the guided tour: the
+// caller starts it once the demo's session is over.
+var ErrStartTour = errors.New("the guided tour was asked for")
+
 // ProgramOptions are the tea.ProgramOptions the dashboard wants: a 30 fps
 // cap (a log needs no more; Bubble Tea calls View after every message).
 // Alt screen and mouse mode are set on the View. Run adds tea.WithContext.
@@ -51,6 +55,9 @@ func Run(ctx context.Context, deps Deps, opts ...tea.ProgramOption) error {
 	}
 	if app.halted != "" {
 		err = errors.Join(err, errors.New(app.halted))
+	}
+	if app.startTour {
+		err = errors.Join(ErrStartTour, err)
 	}
 	if r := app.failedOn; r != nil {
 		err = errors.Join(&plain.FailOnError{Line: plain.Line(r, deps.Catalog, theme.NoColorTheme())}, err)

@@ -115,11 +115,17 @@ func (a *App) handleEvent(ev session.Event) tea.Cmd {
 		a.st.Interval = ev.After
 		cmd = a.setNotice(noticeInfo, ev.Line())
 	case session.EventDemo:
-		cmd = a.setNotice(noticeInfo, ev.Text)
+		a.onDemo(ev)
+	case session.EventTour:
+		a.onTour(ev)
 	case session.EventWatchClosed:
 		if ev.After == 0 && ev.Text != "the stream ended" {
 			cmd = a.setNotice(noticeWarn, "watch: "+ev.Text)
 		}
+	case session.EventAction:
+		cmd = a.actionEvent(ev)
+	case session.EventDevices, session.EventWatchData, session.EventWatchOpen:
+		a.deviceEvent(ev)
 	case session.EventEnded:
 		return nil // the stream closes next
 	}
@@ -161,9 +167,15 @@ func (a *App) ingest(ev session.Event) {
 	a.st.Dropped = max(a.st.Dropped, ev.Dropped)
 	a.now = ev.At // rates and sparklines end at the newest batch
 	a.clockBase(ev.Records)
+	if a.replay != nil && a.st.Link == session.LinkConnecting {
+		// A recording without the session's events (older, or a HAR):
+		// the link was up from its first exchange.
+		a.setLink(session.LinkUp, session.Event{At: ev.Records[0].Start})
+	}
 	a.log.Append(ev.Records...)
 	a.stats.Add(ev.Records...)
 	a.failures.Add(ev.Records...)
+	a.devs.table.Observe(ev.Records)
 	a.refreshSummary()
 	if a.pause.on {
 		for i := range ev.Records {

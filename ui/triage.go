@@ -62,6 +62,19 @@ func (a *App) openExport() {
 	a.openModal(prompt.New(a.theme, a.keys.Prompt, prompt.Export, name))
 }
 
+// exportProblem is why path cannot be exported to, nil when it can be
+// tried: the prompt stays open on it.
+func exportProblem(path string) *prompt.Problem {
+	path = strings.TrimSpace(path)
+	if _, ok := export.FormatOf(path); !ok {
+		return &prompt.Problem{
+			Pos: len(path) - len(filepath.Ext(path)), End: len(path),
+			Msg: "end the name in .jsonl, .har, .csv or .sh (curl)",
+		}
+	}
+	return nil
+}
+
 // exportView writes the records the list shows (the filter applied) to
 // path, in the format its extension says, off the loop.
 func (a *App) exportView(path string) tea.Cmd {
@@ -71,6 +84,7 @@ func (a *App) exportView(path string) tea.Cmd {
 		return a.setNotice(noticeError, "export: "+filepath.Ext(path)+
 			" is not a format edgetop writes (.jsonl, .har, .csv, .sh for curl)")
 	}
+	a.view.Scan(-1) // the whole view, not the part a re-filter examined so far
 	n := a.visibleLen()
 	recs := make([]model.Record, 0, n)
 	for i := range n {

@@ -40,6 +40,7 @@ type adminStatus struct {
 //	GET    /__edgesim/connlimit     {"Limit":n,"Conns":{ip:n}}
 //	POST   /__edgesim/connlimit     {"Limit":n}
 //	DELETE /__edgesim/watchers      cut every open Watch stream
+//	DELETE /__edgesim/cookies       expire every auth cookie now
 //	GET    /__edgesim/devices       the devices and their demo roles
 func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request, path string) {
 	if !isLoopback(r.RemoteAddr) {
@@ -58,6 +59,8 @@ func (s *Server) serveAdmin(w http.ResponseWriter, r *http.Request, path string)
 		s.adminConnLimit(w, r)
 	case path == "watchers" && r.Method == http.MethodDelete:
 		adminJSON(w, 200, map[string]int{"Dropped": s.DropWatchers()})
+	case path == "cookies" && r.Method == http.MethodDelete:
+		adminJSON(w, 200, map[string]int{"Expired": s.ExpireCookies()})
 	case path == "devices" && r.Method == http.MethodGet:
 		adminJSON(w, 200, s.Devices())
 	default:

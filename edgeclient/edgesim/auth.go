@@ -81,6 +81,27 @@ func (t *tokenTable) remove(tok string, now time.Time) bool {
 	return ok && now.Before(e.expires)
 }
 
+// expireAll makes every live token expire at now; it returns how many
+// were live.
+func (t *tokenTable) expireAll(now time.Time) int {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	n := 0
+	for k, e := range t.m {
+		if now.Before(e.expires) {
+			n++
+			e.expires = now
+			t.m[k] = e
+		}
+	}
+	return n
+}
+
+// ExpireCookies makes every auth cookie expire now, as if its Max-Age had
+// run out: the next call with any of them is 401 (the client logs in
+// again). It returns how many cookies were live.
+func (s *Server) ExpireCookies() int { return s.tokens.expireAll(s.opts.Now()) }
+
 // size is the number of tokens held (live or not yet swept).
 func (t *tokenTable) size() int {
 	t.mu.Lock()

@@ -59,7 +59,8 @@
 //     color: MissingParameter), an unknown BulkAction
 //     (InvalidParameter), an ARN that fails the pattern.
 //   - 401: no cookie, a wrong one, or an expired one. Run with a short
-//     Options.CookieMaxAge (e.g. 20s) to see expiry within a minute.
+//     Options.CookieMaxAge (e.g. 20s) to see expiry within a minute, or
+//     expire every cookie now: ExpireCookies, DELETE /__edgesim/cookies.
 //   - 403: log in as viewer/viewer1234 and call SetThingProperties,
 //     CallThingServices, InvokeFunction, EnableScene or DisableScene.
 //   - 404: an unknown device (things/a1LgtQx7n42/Light99/properties),
@@ -109,6 +110,7 @@
 //	GET    /__edgesim/connlimit     {"Limit":32,"Conns":{"127.0.0.1":3}}
 //	POST   /__edgesim/connlimit     {"Limit":4}
 //	DELETE /__edgesim/watchers      cut every open Watch stream (DropWatchers)
+//	DELETE /__edgesim/cookies       expire every auth cookie now (ExpireCookies)
 //	GET    /__edgesim/devices       Devices(), with each device's demo Role
 //
 // For example: curl -k -d '{"For":"20s"}' https://127.0.0.1:9999/__edgesim/maintenance

@@ -27,8 +27,10 @@ type API interface {
 type result struct {
 	call    model.Call
 	devices []model.PlanDevice
-	err     error
-	start   time.Time
+	// things is the device list a ListThings returned, for the faces.
+	things []model.DeviceInfo
+	err    error
+	start  time.Time
 }
 
 // runCall makes one planned call on api.
@@ -38,7 +40,7 @@ func runCall(ctx context.Context, api API, c model.Call) result {
 	case model.CallAuth:
 		r.err = api.CreateAuthCookie(ctx)
 	case model.CallListThings:
-		r.devices, r.err = listDevices(ctx, api)
+		r.devices, r.things, r.err = listDevices(ctx, api)
 	case model.CallGetProperties:
 		_, r.err = api.GetThingProperties(ctx, c.ProductKey, c.DeviceName, c.Identifiers...)
 	case model.CallService:
@@ -71,11 +73,12 @@ func burst(ctx context.Context, api API, c model.Call) error {
 }
 
 // listDevices lists the things and finds each product's readable
-// properties and services (from the TSL when the gateway has GetTSL).
-func listDevices(ctx context.Context, api API) ([]model.PlanDevice, error) {
+// properties and services (from the TSL when the gateway has GetTSL),
+// and returns the list as the faces show it.
+func listDevices(ctx context.Context, api API) ([]model.PlanDevice, []model.DeviceInfo, error) {
 	things, err := api.ListThings(ctx, edgeclient.ThingFilter{})
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	specs := map[string]productSpec{}
 	out := make([]model.PlanDevice, 0, len(things))
@@ -90,7 +93,7 @@ func listDevices(ctx context.Context, api API) ([]model.PlanDevice, error) {
 			Properties: spec.properties, Services: spec.services,
 		})
 	}
-	return out, nil
+	return out, deviceInfos(api, things), nil
 }
 
 // productSpec is what the workload needs from a product's TSL.

@@ -15,10 +15,12 @@ import (
 type DemoControls interface {
 	// SetConnLimit sets the per-IP connection limit (421 past it).
 	SetConnLimit(n int)
-	// Maintenance starts a maintenance window (503) of d.
+	// Maintenance starts a maintenance window (503) of d; d <= 0 ends it.
 	Maintenance(d time.Duration)
 	// ResetNext resets the connection of the next request of op.
 	ResetNext(op string)
+	// ExpireCookies expires every auth cookie now (401 on the next call).
+	ExpireCookies()
 }
 
 // Demo is the demo workload: the simulator's controls and a second
@@ -82,9 +84,11 @@ func newDemoScript() *demoScript {
 		{at: 2 * time.Second, name: "call a service on every device", calls: serviceCalls, services: true},
 		{at: 6 * time.Second, name: "legacy path (302)", calls: legacyCall},
 		{at: 10 * time.Second, name: "unknown device (404), unknown property (400), wrong method (405)", calls: badCalls},
-		{at: 14 * time.Second, name: "connection limit 2", hook: controls(func(c DemoControls) { c.SetConnLimit(2) })},
+		// A short window (the Watch holds one of the 3): only the burst
+		// and what runs beside it meet the 421.
+		{at: 14 * time.Second, name: "connection limit 3", hook: controls(func(c DemoControls) { c.SetConnLimit(3) })},
 		{at: 14*time.Second + 100*time.Millisecond, name: "burst past the connection limit (421)", calls: burstCall},
-		{at: 18 * time.Second, name: "connection limit restored", hook: controls(func(c DemoControls) { c.SetConnLimit(demoConnLimit) })},
+		{at: 15 * time.Second, name: "connection limit restored", hook: controls(func(c DemoControls) { c.SetConnLimit(demoConnLimit) })},
 		{at: 22 * time.Second, name: "maintenance window (503)", hook: controls(func(c DemoControls) { c.Maintenance(4 * time.Second) })},
 		{at: 28 * time.Second, name: "user viewer tries to call a service (403)", hook: viewerWrite, services: true},
 		// A reset is injected on a call that changes state, which net/http
@@ -108,7 +112,11 @@ func controls(f func(DemoControls)) func(context.Context, *Demo, []model.PlanDev
 
 // due enqueues the calls of the steps due at now into plan and returns
 // the due steps (those with a hook for the caller to run, off the loop).
-func (d *demoScript) due(now time.Time, plan *model.Plan, ver string) []demoStep {
+//
+// The steps aim at devices that answer (healthy): an offline device
+// answers 500 to everything, and a burst or a round of service calls on it
+// would make the demo an outage rather than a bad day.
+func (d *demoScript) due(now time.Time, plan *model.Plan, ver string, healthy func(model.PlanDevice) bool) []demoStep {
 	if d.start.IsZero() {
 		if d.waitFrom.IsZero() {
 			d.waitFrom = now
@@ -126,7 +134,7 @@ func (d *demoScript) due(now time.Time, plan *model.Plan, ver string) []demoStep
 			continue
 		}
 		if st.calls != nil {
-			for _, c := range st.calls(plan.Devices(), ver, d.round) {
+			for _, c := range st.calls(healthyDevices(plan.Devices(), healthy), ver, d.round) {
 				plan.Enqueue(c)
 			}
 		}
@@ -137,6 +145,24 @@ func (d *demoScript) due(now time.Time, plan *model.Plan, ver string) []demoStep
 		d.round++
 	}
 	return due
+}
+
+// healthyDevices is the devices healthy says answer, or all of them when
+// it says none does (the steps still need a target).
+func healthyDevices(devs []model.PlanDevice, healthy func(model.PlanDevice) bool) []model.PlanDevice {
+	if healthy == nil {
+		return devs
+	}
+	var out []model.PlanDevice
+	for _, d := range devs {
+		if healthy(d) {
+			out = append(out, d)
+		}
+	}
+	if len(out) == 0 {
+		return devs
+	}
+	return out
 }
 
 // viewerWrite has the read-only client log in and call a service on a
@@ -260,13 +286,13 @@ func badCalls(devs []model.PlanDevice, ver string, round int) []model.Call {
 	return out
 }
 
-// burstCall reads a device's properties 12 times at once, past the
-// connection limit (421). It needs known identifiers (without them every
+// burstCall reads a device's properties 5 times at once, past the
+// lowered connection limit (421). It needs known identifiers (without them every
 // read would be a 400 too), so with none it is skipped.
 func burstCall(devs []model.PlanDevice, _ string, _ int) []model.Call {
 	d, ok := withProperties(devs, true)
 	if !ok {
 		return nil
 	}
-	return []model.Call{{Kind: model.CallBurst, ProductKey: d.ProductKey, DeviceName: d.DeviceName, Identifiers: d.Properties, N: 12}}
+	return []model.Call{{Kind: model.CallBurst, ProductKey: d.ProductKey, DeviceName: d.DeviceName, Identifiers: d.Properties, N: 5}}
 }

@@ -45,11 +45,11 @@ func TestDemoScript(t *testing.T) {
 	}
 	p := listedPlan(devs...)
 	d := newDemoScript()
-	if steps := d.due(d0, p, "2020-04-30"); len(steps) != 0 {
+	if steps := d.due(d0, p, "2020-04-30", nil); len(steps) != 0 {
 		t.Fatalf("steps at the start of the round: %v", steps)
 	}
 	var names []string
-	for _, st := range d.due(d0.Add(25*time.Second), p, "2020-04-30") {
+	for _, st := range d.due(d0.Add(25*time.Second), p, "2020-04-30", nil) {
 		names = append(names, st.name)
 	}
 	if len(names) != 7 || !strings.Contains(names[6], "503") {
@@ -146,13 +146,13 @@ func TestDemoWaitsForIdentifiers(t *testing.T) {
 	}
 	p := listedPlan(devs...)
 	d := newDemoScript()
-	d.due(d0, p, "2019-09-30")
-	d.due(d0.Add(5*time.Second), p, "2019-09-30")
+	d.due(d0, p, "2019-09-30", nil)
+	d.due(d0.Add(5*time.Second), p, "2019-09-30", nil)
 	if !d.start.IsZero() || d.next != 0 {
 		t.Fatal("the demo started before any identifier was known")
 	}
 	p.Learn("pk", "Light01", "Brightness")
-	d.due(d0.Add(6*time.Second), p, "2019-09-30")
+	d.due(d0.Add(6*time.Second), p, "2019-09-30", nil)
 	if !d.start.Equal(d0.Add(6 * time.Second)) {
 		t.Fatalf("round started at %v, want once identifiers were known", d.start)
 	}
@@ -164,8 +164,8 @@ func TestDemoWaitsForIdentifiers(t *testing.T) {
 		t.Fatalf("burst %+v, want Light01 with its learned identifier", c)
 	}
 	e, bare := newDemoScript(), listedPlan(model.PlanDevice{ProductKey: "pk", DeviceName: "Door02"})
-	e.due(d0, bare, "2019-09-30")
-	e.due(d0.Add(demoWaitMax), bare, "2019-09-30")
+	e.due(d0, bare, "2019-09-30", nil)
+	e.due(d0.Add(demoWaitMax), bare, "2019-09-30", nil)
 	if !e.start.Equal(d0.Add(demoWaitMax)) {
 		t.Fatal("the demo waited past demoWaitMax")
 	}
@@ -178,7 +178,7 @@ func TestDemoSkipsServiceStepsWithoutServices(t *testing.T) {
 	d := newDemoScript()
 	var names []string
 	for s := time.Duration(0); s <= 60*time.Second; s += time.Second {
-		for _, st := range d.due(d0.Add(s), p, "2019-09-30") {
+		for _, st := range d.due(d0.Add(s), p, "2019-09-30", nil) {
 			names = append(names, st.name)
 		}
 	}
@@ -198,6 +198,7 @@ type controlsLog struct{ calls chan string }
 func (c controlsLog) SetConnLimit(n int)          { c.calls <- "limit" }
 func (c controlsLog) Maintenance(d time.Duration) { c.calls <- "maintenance " + d.String() }
 func (c controlsLog) ResetNext(op string)         { c.calls <- "reset " + op }
+func (c controlsLog) ExpireCookies()              { c.calls <- "expire cookies" }
 
 // TestEngineRunsTheDemo: the engine announces each step (EventDemo) and
 // runs its hooks on the simulator's controls, off its loop.

@@ -62,8 +62,19 @@ type Config struct {
 	Policy Policy
 	// Demo, when set, adds the demo script.
 	Demo *Demo
+	// Tour, when set, runs the guided tour instead of the workload and
+	// the demo script (Demo then gives the tour the simulator's controls
+	// and the viewer client): tour.go. TourAuto goes on from each step by
+	// itself after TourPause (default DefaultTourPause); else a face calls
+	// NextStep.
+	Tour      *model.Tour
+	TourAuto  bool
+	TourPause time.Duration
 	// Now is the clock (default time.Now).
 	Now func() time.Time
+	// ReadOnly refuses every operator action that changes state
+	// (actions.go) without sending anything; the faces say READ-ONLY.
+	ReadOnly bool
 }
 
 // clientInfo is what a real client says about itself.
@@ -128,7 +139,11 @@ type Engine struct {
 	watchStop  context.CancelFunc
 	watchFails int
 	demo       *demoScript
+	tour       *tourRun
 	pending    []model.Record
+
+	// tsls caches the products' TSLs the actions read (actions.go).
+	tsls tslCache
 }
 
 // New returns an engine for cfg; Start runs it.
@@ -171,12 +186,14 @@ func New(cfg Config) *Engine {
 		fails:    map[string]int{},
 	}
 	e.ctx, e.cancel = context.WithCancel(context.Background())
-	if cfg.Demo != nil {
+	if cfg.Tour != nil {
+		e.tour = newTourRun(cfg)
+	} else if cfg.Demo != nil {
 		e.demo = newDemoScript()
 	}
 	e.st = State{
 		Session: cfg.ID, Gateway: cfg.Gateway, APIVersion: cfg.APIVersion, Simulated: cfg.Simulated,
-		Insecure: cfg.Insecure, Interval: cfg.Interval, Link: LinkConnecting,
+		Insecure: cfg.Insecure, Interval: cfg.Interval, Link: LinkConnecting, ReadOnly: cfg.ReadOnly,
 	}
 	return e
 }
@@ -253,14 +270,7 @@ func (e *Engine) State() State {
 	if e.cfg.Records != nil {
 		s.Dropped = e.cfg.Records.Dropped()
 	}
-	s.Watch.Events = e.watch.events.Load()
-	if t := e.watch.sinceAt.Load(); t != 0 {
-		s.Watch.Open, s.Watch.Since = true, time.Unix(0, t)
-	}
-	if t := e.watch.last.Load(); t != 0 {
-		s.Watch.Last = time.Unix(0, t)
-	}
-	s.Watch.Reconnecting = !s.Watch.Open && e.watch.reopenAt.Load() != 0
+	s.Watch = e.watchState()
 	return s
 }
 
@@ -341,6 +351,9 @@ func (e *Engine) schedule() {
 	if !e.probeAt.IsZero() && (e.inFlight > 0 || now.Before(e.probeAt)) {
 		return
 	}
+	if e.tour != nil && e.tourReady(now) {
+		return // the tour makes the calls now
+	}
 	e.runDemo(now)
 	for e.inFlight < e.slots {
 		c := e.plan.Next(now)
@@ -386,6 +399,8 @@ func (e *Engine) onResult(r result) {
 		e.plan.Clear(r.call)
 		delete(e.fails, key)
 		e.up(now)
+		e.devicesListed(r)
+		e.tourListed(r.call, now)
 	case verdictIgnore:
 	case verdictHalt:
 		e.halt(d, now)
@@ -547,6 +562,8 @@ func (e *Engine) onWatch(m watchMsg) {
 		})
 	case watchEnded:
 		e.watchEnded(m, now)
+	case watchData:
+		e.watchData(m)
 	}
 }
 
@@ -596,13 +613,14 @@ func (e *Engine) runDemo(now time.Time) {
 	if e.demo == nil {
 		return
 	}
-	for _, st := range e.demo.due(now, e.plan, e.cfg.APIVersion) {
+	healthy := func(d model.PlanDevice) bool { return e.fails[d.ProductKey+"/"+d.DeviceName] == 0 }
+	for _, st := range e.demo.due(now, e.plan, e.cfg.APIVersion, healthy) {
 		e.flush()
 		e.emit(Event{Kind: EventDemo, Text: "demo: " + st.name})
 		if st.hook == nil {
 			continue
 		}
-		devs, round, hook := slices.Clone(e.plan.Devices()), e.demo.round, st.hook
+		devs, round, hook := healthyDevices(slices.Clone(e.plan.Devices()), healthy), e.demo.round, st.hook
 		e.work.Add(1)
 		go func() {
 			defer e.work.Done()
@@ -628,6 +646,7 @@ func (e *Engine) flush() {
 	// A call's 401 is reported after the renewal it caused, yet it started
 	// first: within a batch, records are in start order.
 	slices.SortStableFunc(batch, func(x, y model.Record) int { return x.Start.Compare(y.Start) })
+	e.tourSee(batch)
 	var dropped uint64
 	if e.cfg.Records != nil {
 		dropped = e.cfg.Records.Dropped()
@@ -641,6 +660,10 @@ func (e *Engine) emit(ev Event) {
 	ev.Session = e.cfg.ID
 	if ev.At.IsZero() {
 		ev.At = e.now()
+	}
+	switch ev.Kind {
+	case EventWatchOpen, EventWatchClosed, EventWatchData:
+		ev.Watch = e.watchState()
 	}
 	select {
 	case e.events <- ev:

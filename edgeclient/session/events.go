@@ -2,6 +2,7 @@ package session
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"edgetop/edgeclient"
@@ -46,13 +47,35 @@ const (
 	// EventRewind: a replay went back: the face clears its log and stats;
 	// the records from the start of the recording follow.
 	EventRewind
+	// EventDevices: a ListThings succeeded (Devices: the list, masked and
+	// bounded).
+	EventDevices
+	// EventWatchData: what the Watch stream said since the last such
+	// event (Changes, coalesced per device and property; Watch: the
+	// stream's state), at most one per drain window.
+	EventWatchData
+	// EventTour: a step of the guided tour showed its code, or did not, or
+	// the tour is over (Config.Tour). A step: Count is its number (from
+	// 1), Total the number of steps, Code the status it shows, RecordID
+	// the record that showed it and Text the caption (its lines joined by
+	// "\n"); when the code did not show, RecordID is 0 and Text says what
+	// was expected and what happened instead. After a step's event the
+	// tour waits for TourControls.NextStep (or, with Config.TourAuto, a
+	// pause). The end: Count 0, Total the number of steps, Failed the
+	// steps whose code did not show, Text the summary ("tour over: shown:
+	// 200 201 …, missing: none"); the session then stays up, idle.
+	EventTour
+	// EventAction: an operator's action (Engine.Do) is done, refused or
+	// failed (Action: its outcome; Text: what happened), after the records
+	// of its exchanges.
+	EventAction
 )
 
 // String names the kind.
 func (k EventKind) String() string {
 	names := [...]string{
 		"", "records", "connecting", "up", "lost", "back", "halted", "watch open",
-		"watch closed", "demo", "pace", "ended", "note", "rewind",
+		"watch closed", "demo", "pace", "ended", "note", "rewind", "devices", "watch data", "tour", "action",
 	}
 	if int(k) < len(names) {
 		return names[k]
@@ -80,15 +103,30 @@ type Event struct {
 	// After is a duration: lost for (EventBack), reopens after
 	// (EventWatchClosed), the new interval (EventPace).
 	After time.Duration
-	// Failed counts calls that failed while lost (EventBack).
+	// Failed counts calls that failed while lost (EventBack), or the
+	// steps whose code did not show (EventTour, at the end).
 	Failed int
-	// Count is the events a Watch stream delivered (EventWatchClosed).
+	// Count is the events a Watch stream delivered (EventWatchClosed), or
+	// the tour's step number, 0 at its end (EventTour).
 	Count uint64
+	// Code is the status code a tour step shows (EventTour); Total is the
+	// number of steps of the tour.
+	Code, Total int
 	// RecordID is the record of the exchange the event is about.
 	RecordID uint64
 	// Text says what happened in a sentence; Fix what the operator can do
 	// (EventHalted, EventLost).
 	Text, Fix string
+	// Devices is the device list (EventDevices), in the gateway's order.
+	Devices []model.DeviceInfo
+	// Changes are the Watch stream's property changes and device events
+	// (EventWatchData), oldest first.
+	Changes []model.PropChange
+	// Watch is the stream's state when the event left (EventWatchData,
+	// EventWatchOpen, EventWatchClosed).
+	Watch WatchState
+	// Action is an operator's action and its outcome (EventAction).
+	Action *ActionResult
 }
 
 // Line is the event as one line of plain text (no record events), e.g.
@@ -108,6 +146,11 @@ func (ev Event) Line() string {
 		return fmt.Sprintf("watch stream closed after %d events (%s)", ev.Count, ev.Text)
 	case EventPace:
 		return "one call every " + ev.After.String()
+	case EventTour:
+		if ev.Count == 0 {
+			return ev.Text
+		}
+		return fmt.Sprintf("tour %d/%d · %d: %s", ev.Count, ev.Total, ev.Code, strings.ReplaceAll(ev.Text, "\n", " "))
 	}
 	return ev.Text
 }
@@ -159,8 +202,13 @@ type WatchState struct {
 	// Since is when the current stream opened; Last when its last line
 	// (event or heartbeat) came.
 	Since, Last time.Time
-	// Events counts the device events of the session's streams.
-	Events uint64
+	// Events counts the device events of the session's streams;
+	// LastEvent is when the newest came.
+	Events    uint64
+	LastEvent time.Time
+	// Dropped counts the changes the stream could not hand on (the engine
+	// was busy and a batch was full): the values shown may be older.
+	Dropped uint64
 	// Reconnecting is set while the stream waits to reopen.
 	Reconnecting bool
 }
@@ -182,4 +230,7 @@ type State struct {
 	// observer could not queue.
 	InFlight int
 	Dropped  uint64
+	// ReadOnly says operator actions that change state are refused
+	// (Config.ReadOnly).
+	ReadOnly bool
 }

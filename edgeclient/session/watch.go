@@ -35,6 +35,7 @@ const (
 	watchLearned                         // identifiers seen for the first time
 	watchDropped                         // the connection ended; the client reconnects
 	watchEnded                           // the stream is over (err: why, nil when cancelled)
+	watchData                            // a batch of changes (changes)
 )
 
 // watchMsg is what a stream goroutine tells the engine's loop.
@@ -46,6 +47,7 @@ type watchMsg struct {
 	err      error
 	delay    time.Duration
 	count    uint64
+	changes  []model.PropChange
 }
 
 // learnedProps is one device's property identifiers first seen on a
@@ -62,6 +64,10 @@ type watchCounters struct {
 	last     atomic.Int64  // unix nanoseconds of the last line
 	sinceAt  atomic.Int64  // unix nanoseconds the current connection opened; 0 when none
 	reopenAt atomic.Int64  // unix nanoseconds the stream reopens; 0 when not waiting
+	// lastEvent is when the last device event came (unix nanoseconds);
+	// dropped counts changes no batch had room for.
+	lastEvent atomic.Int64
+	dropped   atomic.Uint64
 }
 
 // stream runs one Watch on targets until ctx ends or the watch fails for
@@ -79,6 +85,8 @@ func stream(ctx context.Context, api API, gen uint64, targets []edgeclient.Watch
 		}
 	}
 	l := newLearner(targets)
+	data := newCoalescer(targets, now, &cnt.dropped)
+	defer data.stop()
 	ch, err := api.Watch(ctx, targets)
 	if err != nil || ch == nil {
 		send(watchMsg{kind: watchEnded, err: err})
@@ -98,6 +106,9 @@ func stream(ctx context.Context, api API, gen uint64, targets []edgeclient.Watch
 		case ev, ok := <-ch:
 			if !ok {
 				l.offer(out, gen)
+				if b := data.take(); len(b) > 0 {
+					send(watchMsg{kind: watchData, changes: b})
+				}
 				cnt.sinceAt.Store(0)
 				send(watchMsg{kind: watchEnded, err: failed, count: count})
 				return
@@ -111,6 +122,8 @@ func stream(ctx context.Context, api API, gen uint64, targets []edgeclient.Watch
 			case edgeclient.WatchDeviceEvent:
 				count++
 				cnt.events.Add(1)
+				cnt.lastEvent.Store(now().UnixNano())
+				data.add(ev)
 				if l.note(ev) && flush == nil {
 					timer = time.NewTimer(learnWindow)
 					flush = timer.C
@@ -125,6 +138,8 @@ func stream(ctx context.Context, api API, gen uint64, targets []edgeclient.Watch
 		case <-flush:
 			l.offer(out, gen)
 			flush = nil
+		case <-data.due():
+			data.offer(out, gen)
 		case <-ctx.Done():
 			// The client closes its channel once it has reported the
 			// stream's record: waiting for that (briefly) keeps the

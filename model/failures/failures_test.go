@@ -170,7 +170,7 @@ func TestQuery(t *testing.T) {
 			failures.Key{Status: 404, APICode: "NotFound", Operation: "GetThingProperties", Device: pk + "/Light99"},
 			`404 kind:"" code:NotFound op:GetThingProperties dev:a1LgtQx7n42/Light99`,
 		},
-		{failures.Key{Operation: "ListThings", ErrKind: model.ErrTimeout}, `err kind:timeout code:"" op:ListThings dev:""`},
+		{failures.Key{Operation: "ListThings", ErrKind: model.ErrTimeout}, `0 kind:timeout code:"" op:ListThings dev:""`},
 		{failures.Key{Status: 200, Operation: "BulkActions.Watch", ErrKind: model.ErrTruncated}, `200 kind:truncated code:"" op:BulkActions.Watch dev:""`},
 		{
 			failures.Key{Status: 400, APICode: "400", Operation: "Unknown", Device: "p k/d\"n\\x"},
@@ -180,7 +180,7 @@ func TestQuery(t *testing.T) {
 			failures.Key{Status: 500, APICode: "Cookie.Set", Operation: "op*", Device: "a:b/(c)"},
 			`500 kind:"" code:Cookie.Set op:"op*" dev:"a:b/(c)"`,
 		},
-		{failures.Key{Status: 503}, `503 kind:"" code:"" dev:""`},
+		{failures.Key{Status: 503}, `503 kind:"" code:"" op:"" dev:""`},
 	} {
 		if got := tc.k.Query(); got != tc.want {
 			t.Errorf("%+v.Query() = %s, want %s", tc.k, got, tc.want)

@@ -3,11 +3,13 @@ package failures
 import (
 	"strconv"
 	"strings"
+
+	"edgetop/model"
 )
 
 // Query is a filter expression selecting this group's records, in the
 // filter language of the dashboard's "/" prompt (model.ParseQuery): the
-// status ("404"), or "err" for a group with no response, then "kind:X"
+// status ("404", 0 for a group with no response), then "kind:X"
 // (kind:"" for no transport error), "code:X" (code:"" for no API code),
 // "op:X" and "dev:PK/DN" (dev:"" when the path names no device). A value
 // that is empty or holds anything but ASCII letters, digits and "._/-" is
@@ -24,16 +26,16 @@ import (
 // status); both are rare.
 func (k Key) Query() string {
 	var b strings.Builder
-	if k.Status == 0 {
-		b.WriteString("err")
-	} else {
+	// The status exactly (0: no response), when the language can say it
+	// (a hostile file may carry any number).
+	if k.Status == 0 || k.Status >= 100 && k.Status <= 999 {
 		b.WriteString(strconv.Itoa(k.Status))
 	}
-	b.WriteString(" kind:" + quote(string(k.ErrKind)))
-	b.WriteString(" code:" + quote(k.APICode))
-	if k.Operation != "" {
-		b.WriteString(" op:" + quote(k.Operation))
+	if knownKind(k.ErrKind) {
+		b.WriteString(" kind:" + quote(string(k.ErrKind)))
 	}
+	b.WriteString(" code:" + quote(k.APICode))
+	b.WriteString(" op:" + quote(k.Operation))
 	b.WriteString(" dev:" + quote(k.Device))
 	return b.String()
 }
@@ -67,4 +69,15 @@ func isPlain(v string) bool {
 		}
 	}
 	return true
+}
+
+// knownKind reports a transport error kind the language knows (a hostile
+// file may carry any text there: the group is then selected without it).
+func knownKind(k model.ErrKind) bool {
+	switch k {
+	case "", model.ErrRefused, model.ErrDNS, model.ErrTimeout, model.ErrTLS, model.ErrReset,
+		model.ErrCanceled, model.ErrMalformed, model.ErrTruncated, model.ErrOther:
+		return true
+	}
+	return false
 }

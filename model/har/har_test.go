@@ -3,6 +3,7 @@ package har_test
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"reflect"
 	"regexp"
@@ -360,8 +361,10 @@ func TestHostileRoundTrip(t *testing.T) {
 		ProductKey: "pk" + hostile, DeviceName: "dn" + hostile, Status: 400, APICode: "Code" + hostile,
 		APIMessage: "msg" + hostile, Err: &model.TransportError{Kind: model.ErrKind("k" + hostile), Text: hostile},
 		Attempt: 1, Link: model.Link(hostile),
-		RequestHeaders:  []model.Header{{Name: "X" + hostile, Value: hostile}, {Name: "Cookie", Value: "a=" + hostile}},
-		ResponseHeaders: []model.Header{{Name: "Location", Value: hostile}, {Name: "Set-Cookie", Value: "b=" + hostile}},
+		// Cookie values are masked on import (TestReadMasksSecrets): these
+		// are, already.
+		RequestHeaders:  []model.Header{{Name: "X" + hostile, Value: hostile}, {Name: "Cookie", Value: "a=x******" + hostile}},
+		ResponseHeaders: []model.Header{{Name: "Location", Value: hostile}, {Name: "Set-Cookie", Value: "b=y******" + hostile}},
 		RequestBody:     model.Body{ContentType: hostile, Preview: hostile, Size: 3},
 		ResponseBody:    model.Body{ContentType: hostile, Preview: hostile + "\x9b\xff", Size: 4},
 		Action:          model.Action{Kind: model.ActionKind(hostile), Detail: hostile},
@@ -398,5 +401,26 @@ func TestEmptyLog(t *testing.T) {
 	recs, err := har.Read(bytes.NewReader(out))
 	if err != nil || len(recs) != 0 {
 		t.Fatalf("Read(empty log) = %v, %v", recs, err)
+	}
+}
+
+// TestReadMasksSecrets: a browser's HAR holds the console's credentials
+// and cookie in clear; read back, they are masked everywhere.
+func TestReadMasksSecrets(t *testing.T) {
+	r := model.Record{
+		ID: 1, Start: t0, Gateway: gw, APIVersion: "2020-04-30", Method: "POST", Path: "/2020-04-30/auth/cookies", Status: 201,
+		RequestHeaders:  []model.Header{{Name: "Authorization", Value: "Basic YWRtaW46YWRtaW4xMjM0"}},
+		ResponseHeaders: []model.Header{{Name: "Set-Cookie", Value: "token=d710ab34cd56ef7890; Max-Age=3600; Path=/"}},
+		ResponseBody:    model.Body{Preview: "your token is d710ab34cd56ef7890", Size: 33},
+	}
+	got, err := har.Read(bytes.NewReader(writeHAR(t, []model.Record{r})))
+	if err != nil {
+		t.Fatal(err)
+	}
+	all := fmt.Sprintf("%+v", got)
+	for _, s := range []string{"YWRtaW46YWRtaW4xMjM0", "d710ab34cd56ef7890"} {
+		if strings.Contains(all, s) {
+			t.Errorf("%s read back in clear: %s", s, all)
+		}
 	}
 }

@@ -67,6 +67,8 @@ func read(r io.Reader, limit int64) ([]model.Record, error) {
 	}
 	entries := *f.Log.Entries
 	recs := make([]model.Record, 0, len(entries))
+	// A browser's HAR holds the console's cookie and credentials in clear.
+	var redact model.Redactor
 	for i, raw := range entries {
 		var e entry
 		if err := json.Unmarshal(raw, &e); err != nil {
@@ -76,6 +78,7 @@ func read(r io.Reader, limit int64) ([]model.Record, error) {
 		if err != nil {
 			return nil, fmt.Errorf("har: entry %d: %w", i+1, err)
 		}
+		redact.Redact(&rec)
 		recs = append(recs, rec)
 	}
 	return recs, nil

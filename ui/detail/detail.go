@@ -45,16 +45,24 @@ type Pane struct {
 	// the record's place in memory, the width or the theme changes.
 	built builtFor
 	lines []string
+	// empty is what the pane says when no row is selected ("" for the
+	// default: nothing came yet).
+	empty string
 }
+
+// SetEmpty sets what the pane says with nothing selected: why the list is
+// empty ("" for the default).
+func (d *Pane) SetEmpty(text string) { d.empty = text }
 
 // builtFor is the key of the pane's lines.
 type builtFor struct {
-	ok   bool
-	rec  *model.Record
-	id   uint64
-	mark uint64
-	w    int
-	t    *theme.Theme
+	ok    bool
+	rec   *model.Record
+	id    uint64
+	mark  uint64
+	w     int
+	t     *theme.Theme
+	empty string
 }
 
 // New returns a pane that explains rows with the status table and the
@@ -79,7 +87,7 @@ func (d *Pane) SetFocused(f bool) { d.focused = f }
 // scroll position resets when the row changes; a record that only moved in
 // memory (the log's buffer grew) is rebuilt in place.
 func (d *Pane) Show(r list.Row) {
-	k := builtFor{ok: true, rec: r.Rec, w: d.w, t: d.t}
+	k := builtFor{ok: true, rec: r.Rec, w: d.w, t: d.t, empty: d.empty}
 	if r.Rec != nil {
 		k.id = r.Rec.ID
 	}
@@ -96,7 +104,7 @@ func (d *Pane) Show(r list.Row) {
 	if r.Mark != nil {
 		d.lines = d.x.markLines(r.Mark, d.t, d.w)
 	} else {
-		d.lines = d.x.lines(r.Rec, d.t, d.w)
+		d.lines = d.x.lines(r.Rec, d.t, d.w, d.empty)
 	}
 	d.scroll(0)
 }
@@ -182,14 +190,17 @@ type explainer struct {
 }
 
 // lines is the explanation of r in w columns, every line padded to w.
-func (x explainer) lines(r *model.Record, t *theme.Theme, w int) []string {
+func (x explainer) lines(r *model.Record, t *theme.Theme, w int, empty string) []string {
 	if w <= 0 {
 		return nil
 	}
 	var p para
 	p.w, p.t = w, t
 	if r == nil {
-		p.text(t.Muted, "No request selected yet. Requests appear in the list as the workload runs.")
+		if empty == "" {
+			empty = "No request selected yet. Requests appear in the list as the workload runs."
+		}
+		p.text(t.Muted, empty)
 		return p.out
 	}
 	e := x.cat.Lookup(r.Status)

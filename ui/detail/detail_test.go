@@ -13,7 +13,7 @@ import (
 func explainText(t *testing.T, r *model.Record) string {
 	t.Helper()
 	cat, codes := uitest.Catalogs(t)
-	return strings.Join(explainer{cat: cat, codes: codes}.lines(r, theme.NoColorTheme(), 200), "\n")
+	return strings.Join(explainer{cat: cat, codes: codes}.lines(r, theme.NoColorTheme(), 200, ""), "\n")
 }
 
 func TestExplainLoginRefusedIsAboutCredentials(t *testing.T) {

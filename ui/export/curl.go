@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -96,7 +97,7 @@ func tokenTargets(recs []model.Record) []target {
 	var out []target
 	for i := range recs {
 		t := target{gateway: recs[i].Gateway, version: recs[i].APIVersion}
-		if termtext.Sanitize(t.gateway) != t.gateway || !strings.Contains(t.gateway, "://") {
+		if termtext.Sanitize(t.gateway) != t.gateway || !safeGateway(t.gateway) {
 			t.gateway = "GATEWAY"
 		}
 		if t.version != "2020-04-30" && t.version != "2019-09-30" {
@@ -118,7 +119,7 @@ func tokenTargets(recs []model.Record) []target {
 // tokenCommand is $(...) that prints a new token from CreateAuthCookie.
 func tokenCommand(t target, o Options) string {
 	var b strings.Builder
-	b.WriteString("$(curl -s -o /dev/null -D - ")
+	b.WriteString("$(curl -q --proto =https -s -o /dev/null -D - ")
 	b.WriteString(tlsArgs(o))
 	if o.User != "" {
 		b.WriteString("-u " + shellQuote(termtext.Sanitize(o.User)))
@@ -127,6 +128,15 @@ func tokenCommand(t target, o Options) string {
 	}
 	b.WriteString(" -X POST " + shellQuote(t.gateway+"/"+t.version+"/auth/cookies") + " | " + tokenSed + ")")
 	return b.String()
+}
+
+// safeGateway reports whether gw is exactly https://HOST[:PORT]: no user
+// information, path, query or fragment, so that the path appended to it
+// cannot move the request (and the cookie) to another host.
+func safeGateway(gw string) bool {
+	u, err := url.Parse(gw)
+	return err == nil && u.Scheme == "https" && u.Host != "" && u.User == nil && u.Path == "" &&
+		u.RawQuery == "" && u.Fragment == "" && !strings.ContainsAny(u.Host, "@/\\ '\"")
 }
 
 // tlsArgs are the certificate options, each followed by a space.
@@ -177,17 +187,23 @@ func curlCommand(r *model.Record, o Options) command {
 		c.off = "DeleteAuthCookie would end the session whose token its path names (masked here)"
 	case !strings.Contains(r.Gateway, "://"):
 		c.off = "no gateway was recorded"
+	case !safeGateway(r.Gateway):
+		c.off = "the recorded gateway is not https://HOST[:PORT]: the command could send the cookie elsewhere"
+	case !strings.HasPrefix(r.Path, "/") || strings.HasPrefix(r.Path, "//"):
+		c.off = "the recorded path does not start with /: joined to the gateway it could name another host"
 	case url != r.Gateway+r.Path:
 		c.off = "the recorded URL holds characters that cannot be written safely; without them it would address another path"
 	case method != r.Method || !isToken(method):
 		c.off = "the recorded method is not a plain HTTP method"
 	}
-	c.first = "curl -sS -i -g --path-as-is"
+	// -q: no ~/.curlrc; --proto =https: the URL cannot switch to file://,
+	// http:// or another scheme; --url: it is never read as an option.
+	c.first = "curl -q -sS -i -g --path-as-is --proto =https"
 	if r.Operation == opWatch {
 		c.first += " -N"
 		c.notes = append(c.notes, "a Watch stream: curl prints its lines until the gateway ends it (Ctrl-C stops it)")
 	}
-	c.first += " -X " + shellWord(method) + " " + shellQuote(url)
+	c.first += " -X " + shellWord(method) + " --url " + shellQuote(url)
 	if s := strings.TrimSpace(tlsArgs(o)); s != "" {
 		c.args = append(c.args, s)
 	}

@@ -217,3 +217,32 @@ func TestWriteErrors(t *testing.T) {
 		}
 	}
 }
+
+// TestCurlNeverLeavesTheGateway: a recorded gateway or path that could
+// send the request (and the cookie) to another host or scheme, or be read
+// as an option, is never a command that runs.
+func TestCurlNeverLeavesTheGateway(t *testing.T) {
+	for _, c := range []struct{ gw, path string }{
+		{"https://127.0.0.1:9999", "@evil.example/steal"},
+		{"https://127.0.0.1:9999", ".evil.example/x"},
+		{"https://127.0.0.1:9999", "//evil.example/x"},
+		{"file://", "/etc/hostname"},
+		{"http://127.0.0.1:9999", "/2020-04-30/things"},
+		{"https://user@127.0.0.1:9999", "/2020-04-30/things"},
+		{"-o/tmp/pwn://x", "/y"},
+	} {
+		var b strings.Builder
+		r := model.Record{ID: 1, Gateway: c.gw, Path: c.path, Method: "GET", Operation: "ListThings", APIVersion: "2020-04-30"}
+		if err := export.Curl(&b, []model.Record{r}, export.Options{}); err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(b.String(), "\n") {
+			if strings.HasPrefix(l, "curl ") {
+				t.Errorf("%s + %s runs: %s", c.gw, c.path, l)
+			}
+			if strings.Contains(l, "auth/cookies") && strings.Contains(l, c.gw) && !strings.HasPrefix(c.gw, "https://127") {
+				t.Errorf("the token command goes to %s: %s", c.gw, l)
+			}
+		}
+	}
+}

@@ -1,6 +1,6 @@
 // Package header draws the dashboard's first two lines: the header (the
-// link to the gateway first, then PAUSED and INSECURE, the gateway, the
-// API version, the user and the cookie's time left) and the stats strip
+// link to the gateway first, then PAUSED, INSECURE and READ-ONLY, the
+// gateway, the API version, the user and the cookie's time left) and the stats strip
 // (per-class counts with colour and glyph, req/s, error rate, latency
 // quantiles, sparklines). Both are render functions of their data.
 package header
@@ -32,16 +32,19 @@ type Data struct {
 }
 
 // Line is the header in w cells: the long form when it fits, else the
-// compact one. The link state comes first in both, so a narrow screen cuts
-// the rest, not it.
+// compact one with the Watch stream's long form, else the compact one. The
+// link state comes first in all, so a narrow screen cuts the rest, not it.
 func Line(t *theme.Theme, w int, d Data) string {
-	if long := line(t, d, false); termtext.Width(long) <= w {
+	if long := line(t, d, false, false); termtext.Width(long) <= w {
 		return termtext.FitStyled(long, w)
 	}
-	return termtext.FitStyled(line(t, d, true), w)
+	if mid := line(t, d, true, false); termtext.Width(mid) <= w {
+		return termtext.FitStyled(mid, w)
+	}
+	return termtext.FitStyled(line(t, d, true, true), w)
 }
 
-func line(t *theme.Theme, d Data, compact bool) string {
+func line(t *theme.Theme, d Data, compact, compactWatch bool) string {
 	s := d.State
 	sep := t.Muted.Render(" · ")
 	kind, api, name := " (real)", "API ", "edgetop"
@@ -54,12 +57,15 @@ func line(t *theme.Theme, d Data, compact bool) string {
 			kind = " sim"
 		}
 	}
-	parts := []string{" " + link(t, d, compact)}
+	parts := []string{" " + link(t, d, compactWatch)}
 	if d.Paused {
 		parts = append(parts, t.Warn.Render(fmt.Sprintf("PAUSED +%d new, %d errors", d.PausedN, d.PausedE)))
 	}
 	if s.Insecure {
 		parts = append(parts, t.Err.Render("INSECURE"))
+	}
+	if s.ReadOnly {
+		parts = append(parts, t.Warn.Render("READ-ONLY"))
 	}
 	if name != "" {
 		parts = append(parts, t.Header.Render(name))
@@ -100,6 +106,8 @@ func link(t *theme.Theme, d Data, compact bool) string {
 	}
 	txt := "● live"
 	switch {
+	case s.Watch.Open:
+		txt += " · " + WatchText(s.Watch, d.Now, compact)
 	case s.Watch.Reconnecting:
 		txt += " · watch reopening"
 	}

@@ -25,6 +25,14 @@ type Global struct {
 	Summary, Export, Time key.Binding
 	// YankCurl and YankJSON copy the selected request (OSC 52).
 	YankCurl, YankJSON key.Binding
+	// Tour ends the demo and starts the guided tour (in the demo only).
+	Tour key.Binding
+	// Devices switches the body between the request log and the device
+	// pane.
+	Devices key.Binding
+	// Actions opens the operator's actions on the selected device (off
+	// with --read-only, in a replay, without a session).
+	Actions key.Binding
 }
 
 // Replay keys drive a replayed recording (enabled only in a replay).
@@ -71,7 +79,21 @@ type KeyMap struct {
 	Replay  Replay
 	Summary Summary
 	Hints   Hints
+	// DeviceList is the device pane's list.
+	DeviceList DeviceList
+	// Actions drive the action dialogs (actions.go).
+	Actions Actions
 }
+
+// DeviceList keys drive the device pane's list (D): the navigation keys,
+// and Apply filters the log to the selected device.
+type DeviceList struct {
+	Nav
+	Apply key.Binding
+}
+
+// Bindings lists the bindings.
+func (d DeviceList) Bindings() []key.Binding { return append(d.Nav.Bindings(), d.Apply) }
 
 // Summary keys drive the failure summary overlay.
 type Summary struct {
@@ -121,6 +143,14 @@ func Default() KeyMap {
 			Time:        key.NewBinding(key.WithKeys("T"), key.WithHelp("T", "time local/UTC/relative")),
 			YankCurl:    key.NewBinding(key.WithKeys("y"), key.WithHelp("y", "copy as curl")),
 			YankJSON:    key.NewBinding(key.WithKeys("Y"), key.WithHelp("Y", "copy as JSON")),
+			Tour:        key.NewBinding(key.WithKeys("W"), key.WithHelp("W", "guided tour"), key.WithDisabled()),
+			Devices:     key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "devices/log")),
+			Actions:     key.NewBinding(key.WithKeys("a"), key.WithHelp("a", "act on the device")),
+		},
+		Actions: defaultActions(),
+		DeviceList: DeviceList{
+			Nav:   NewNav("devices"),
+			Apply: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "filter the log to the device")),
 		},
 		Replay: Replay{
 			Step:        key.NewBinding(key.WithKeys("."), key.WithHelp(".", "step (paused)"), key.WithDisabled()),
@@ -164,7 +194,8 @@ func (g Global) Bindings() []key.Binding {
 	return []key.Binding{
 		g.Quit, g.Help, g.Table, g.Pause, g.Faster, g.Slower, g.Mouse, g.Pane, g.Focus,
 		g.Class2, g.Class3, g.Class4, g.Class5, g.ClassNet, g.Filter, g.ClearFilter,
-		g.ErrorsOnly, g.Search, g.MatchesOnly, g.Summary, g.Export, g.Time, g.YankCurl, g.YankJSON,
+		g.ErrorsOnly, g.Search, g.MatchesOnly, g.Summary, g.Export, g.Time, g.YankCurl, g.YankJSON, g.Tour, g.Devices,
+		g.Actions,
 	}
 }
 
@@ -189,9 +220,14 @@ func (k KeyMap) Scopes() map[string][]key.Binding {
 	return map[string][]key.Binding{
 		"list":    slices.Concat(k.Global.Bindings(), k.Replay.Bindings(), k.List.Bindings()),
 		"detail":  slices.Concat(k.Global.Bindings(), k.Replay.Bindings(), k.Detail.Bindings(), []key.Binding{k.List.NextError, k.List.PrevError}),
+		"devices": slices.Concat(k.Global.Bindings(), k.Replay.Bindings(), k.DeviceList.Bindings()),
 		"overlay": append(k.Overlay.Bindings(), k.Overlay.Close, k.Global.Quit),
 		"summary": append(k.Summary.Bindings(), k.Overlay.Close, k.Global.Quit),
 		"prompt":  {k.Prompt.Apply, k.Prompt.Cancel, k.Global.Quit},
+		// The action dialogs (a).
+		"action menu":    k.Actions.MenuBindings(k.Global.Quit),
+		"action form":    k.Actions.FormBindings(k.Global.Quit),
+		"action confirm": k.Actions.ConfirmBindings(k.Global.Quit),
 	}
 }
 
@@ -204,6 +240,8 @@ const (
 	ContextList Context = iota
 	ContextDetail
 	ContextOverlay
+	// ContextDevices: the device pane is shown (D).
+	ContextDevices
 )
 
 // ShortHelp is the footer's help: the most used keys of the context.
@@ -216,8 +254,14 @@ func (k KeyMap) ShortHelp(c Context) []key.Binding {
 		return []key.Binding{o.Close, o.Down, o.PageDown, o.Top, o.Bottom, g.Quit}
 	case ContextDetail:
 		return []key.Binding{k.Detail.Down, g.Focus, k.List.NextError, g.Filter, k.Hints.Classes, g.Pause, g.Table, g.Help, g.Quit}
+	case ContextDevices:
+		d := k.DeviceList
+		apply, back := d.Apply, g.Devices
+		apply.SetHelp("enter", "filter the log")
+		back.SetHelp("D", "log")
+		return []key.Binding{apply, back, d.Down, g.Focus, g.Filter, g.Help, g.Quit}
 	}
-	return []key.Binding{k.List.NextError, g.Filter, k.Hints.Classes, g.Pause, g.Table, g.Help, g.Quit}
+	return []key.Binding{k.List.NextError, g.Filter, k.Hints.Classes, g.Pause, g.Table, g.Tour, g.Help, g.Quit}
 }
 
 // short is b with a shorter key label, for the footer.
@@ -232,8 +276,8 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		k.List.Bindings(),
 		{g.Class2, g.Class3, g.Class4, g.Class5, g.ClassNet, g.ErrorsOnly, g.Filter, g.ClearFilter, g.Search, g.MatchesOnly},
-		{g.Pause, g.Faster, g.Slower, g.Focus, g.Pane, g.Mouse, g.Time},
-		{g.Summary, g.Export, g.YankCurl, g.YankJSON, k.Replay.Step, k.Replay.Back, k.Replay.Forward, k.Replay.BackMore, k.Replay.ForwardMore},
-		{g.Table, g.Help, g.Quit, k.Overlay.Close},
+		{g.Pause, g.Faster, g.Slower, g.Focus, g.Pane, g.Mouse, g.Time, g.Devices, k.DeviceList.Apply},
+		{g.Actions, g.Summary, g.Export, g.YankCurl, g.YankJSON, k.Replay.Step, k.Replay.Back, k.Replay.Forward, k.Replay.BackMore, k.Replay.ForwardMore},
+		{g.Table, g.Tour, g.Help, g.Quit, k.Overlay.Close},
 	}
 }

@@ -405,7 +405,7 @@ func (l *List) markRow(m *Mark, selected bool) string {
 	if selected {
 		st, lead = l.t.Selected, "▸"
 	}
-	text := lead + "── " + m.At.Format("15:04:05") + " " + termtext.Sanitize(m.Text) + " "
+	text := lead + "── " + l.clock.format(m.At, false) + " " + termtext.Sanitize(m.Text) + " "
 	text += strings.Repeat("─", max(l.w-termtext.Width(text), 0))
 	return st.Render(termtext.Fit(text, l.w))
 }

@@ -41,6 +41,12 @@ type Paster interface {
 	HandlePaste(text string)
 }
 
+// Typist is a dialog that takes typed text while TakesText says so (a
+// form): there q types a q; only ctrl+c quits.
+type Typist interface {
+	TakesText() bool
+}
+
 // Result is what a dialog asks of the dashboard after a key.
 type Result struct {
 	// Close takes the dialog off the stack.

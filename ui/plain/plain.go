@@ -97,7 +97,7 @@ func Run(ctx context.Context, s session.Runner, o Options) error {
 	p := newPrinter(o)
 	s.Start()
 	events := s.Events()
-	var halt *session.Event
+	var halt, tourEnd *session.Event
 run:
 	for {
 		select {
@@ -110,6 +110,10 @@ run:
 			p.event(ev)
 			if ev.Kind == session.EventHalted {
 				halt = &ev
+				break run
+			}
+			if ev.Kind == session.EventTour && ev.Count == 0 {
+				tourEnd = &ev // the tour's end is the run's
 				break run
 			}
 			if p.err != nil || p.failed != nil {
@@ -137,6 +141,8 @@ run:
 		err = errors.Join(p.failed, err)
 	case halt != nil:
 		err = errors.Join(errors.New(halt.Text+"; "+halt.Fix), err)
+	case tourEnd != nil && tourEnd.Failed > 0:
+		err = errors.Join(fmt.Errorf("the tour did not show %d of its %d codes (%s)", tourEnd.Failed, tourEnd.Total, tourEnd.Text), err)
 	case p.ok == 0 && !o.Replay:
 		err = errors.Join(ErrNoSuccess, err)
 	}
@@ -164,6 +170,8 @@ type printer struct {
 	// first and last span the exchanges (a replay's events all come at
 	// once: its span is the records').
 	first, last time.Time
+	// tourEnd is the guided tour's summary, once it ended.
+	tourEnd string
 }
 
 func newPrinter(o Options) *printer {
@@ -196,7 +204,6 @@ func (p *printer) event(ev session.Event) {
 	p.end = ev.At
 	switch ev.Kind {
 	case session.EventRecords:
-		p.stats.Add(ev.Records...)
 		for i := range ev.Records {
 			if p.failed != nil {
 				break // the session ends at the match: nothing after it
@@ -213,6 +220,8 @@ func (p *printer) event(ev session.Event) {
 		p.note(ev, p.t.Err)
 	case session.EventWatchOpen, session.EventWatchClosed, session.EventDemo, session.EventNote:
 		p.note(ev, p.t.Muted)
+	case session.EventTour:
+		p.tour(ev)
 	default:
 		return
 	}
@@ -222,6 +231,7 @@ func (p *printer) event(ev session.Event) {
 // record prints one exchange (when the filter matches it) and checks it
 // against --fail-on.
 func (p *printer) record(r *model.Record) {
+	p.stats.Add(*r)
 	if p.first.IsZero() || r.Start.Before(p.first) {
 		p.first = r.Start
 	}
@@ -244,6 +254,39 @@ func (p *printer) record(r *model.Record) {
 	}
 	if p.failOn != nil && p.failOn.Match(r) {
 		p.failed = &FailOnError{Line: Line(r, p.cat, theme.NoColorTheme())}
+	}
+}
+
+// tour prints a step of the guided tour: a line with its number and code,
+// then its caption, each line sanitised; or the tour's end. With --json it
+// is a note on stderr.
+func (p *printer) tour(ev session.Event) {
+	if ev.Count == 0 {
+		p.tourEnd = ev.Text
+		p.note(ev, p.t.Bold)
+		return
+	}
+	if p.json {
+		p.note(ev, p.t.Muted)
+		return
+	}
+	e := p.cat.Lookup(ev.Code)
+	head := fmt.Sprintf("── tour %d/%d · %d %s", ev.Count, ev.Total, ev.Code, termtext.Sanitize(e.Message))
+	st := p.t.Class[e.Class]
+	if ev.RecordID == 0 {
+		head, st = head+": not shown", p.t.Err
+	}
+	if p.tty {
+		head = st.Render(head)
+	}
+	p.line(ev.At.Format("15:04:05.000") + " " + head)
+	const indent = "             " // under the "──", past the time
+	for l := range strings.SplitSeq(ev.Text, "\n") {
+		if l = strings.TrimSpace(termtext.Sanitize(l)); l == "" {
+			p.line("")
+			continue
+		}
+		p.line(indent + l)
 	}
 }
 
@@ -364,6 +407,9 @@ func (p *printer) summary(w io.Writer) {
 		lines = append(lines, "most failing devices: "+strings.Join(parts, ", "))
 	}
 	lines = append(lines, outages(p.lost, p.end)...)
+	if p.tourEnd != "" {
+		lines = append(lines, p.tourEnd)
+	}
 	var b strings.Builder
 	for _, l := range lines {
 		b.WriteString("edgetop: " + termtext.Sanitize(l) + "\n")

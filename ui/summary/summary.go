@@ -79,8 +79,7 @@ func (p *Pane) Title() string {
 	if p.order == failures.ByRecent {
 		by = "most recent first"
 	}
-	return "failure summary · " + strconv.Itoa(p.sum.Total()) + " failures in " +
-		strconv.Itoa(p.sum.Len()) + " groups · " + by
+	return "failure summary · " + count(p.sum.Total(), "failure") + " in " + count(p.sum.Len(), "group") + " · " + by
 }
 
 // SetSize gives the dialog its inner size.
@@ -150,17 +149,36 @@ func (p *Pane) ShortHelp() []key.Binding {
 	return []key.Binding{s.Apply, s.Sort, s.Copy, s.Down, p.k.Overlay.Close, p.k.Global.Quit}
 }
 
+// count is "n noun(s)".
+func count(n int, noun string) string {
+	s := strconv.Itoa(n) + " " + noun
+	if n != 1 {
+		s += "s"
+	}
+	return s
+}
+
 // columns of the dialog, for width w: count, status, API code, operation,
-// first, last; the device takes the rest.
-type columns struct{ count, status, code, op, dev, when int }
+// first (when there is room), last; the device takes the rest, so that a
+// narrow screen still tells devices apart.
+type columns struct {
+	count, status, code, op, dev, when int
+	first                              bool
+}
 
 func columnsFor(w int) columns {
-	c := columns{count: 7, status: 12, code: 22, op: 22, when: 8}
-	if w < 100 {
-		c.code, c.op = 16, 18
+	c := columns{count: 6, status: 10, code: 22, op: 22, when: 8, first: true}
+	if w < 110 {
+		c.status, c.code, c.op = 9, 16, 18
 	}
-	used := 1 + c.count + 1 + c.status + 1 + c.code + 1 + c.op + 1 + 1 + c.when + 1 + c.when
-	c.dev = max(w-used, 6)
+	if w < 90 {
+		c.count, c.first = 5, false
+	}
+	used := 1 + c.count + 1 + c.status + 1 + c.code + 1 + c.op + 1 + c.when
+	if c.first {
+		used += c.when + 1
+	}
+	c.dev = max(w-used-1, 8)
 	return c
 }
 
@@ -169,7 +187,7 @@ func (p *Pane) View() []string {
 	c := columnsFor(p.w)
 	head := " " + termtext.FitRight("count", c.count) + " " + termtext.Fit("status", c.status) + " " +
 		termtext.Fit("API code", c.code) + " " + termtext.Fit("operation", c.op) + " " +
-		termtext.Fit("device", c.dev) + " " + termtext.Fit("first", c.when) + " " + termtext.Fit("last", c.when)
+		termtext.Fit("device", c.dev) + " " + firstCol(c, "first") + termtext.Fit("last", c.when)
 	out := []string{p.t.Muted.Render(termtext.Fit(head, p.w))}
 	if len(p.groups) == 0 {
 		return append(out, p.t.Muted.Render(termtext.Fit(" No failures so far: every exchange succeeded.", p.w)))
@@ -202,10 +220,18 @@ func (p *Pane) row(g failures.Group, c columns, selected bool) string {
 	}
 	line := lead + termtext.FitRight(strconv.Itoa(g.Count), c.count) + " " + termtext.Fit(status, c.status) + " " +
 		termtext.Cell(code, c.code) + " " + termtext.Cell(g.Operation, c.op) + " " + termtext.Cell(dev, c.dev) + " " +
-		termtext.Fit(g.First.Format("15:04:05"), c.when) + " " + termtext.Fit(g.Last.Format("15:04:05"), c.when)
+		firstCol(c, g.First.Format("15:04:05")) + termtext.Fit(g.Last.Format("15:04:05"), c.when)
 	line = termtext.Fit(line, p.w)
 	if selected {
 		return p.t.Selected.Render(line)
 	}
 	return p.t.Class[cl].Render(line)
+}
+
+// firstCol is the "first seen" cell and its gap, or nothing when narrow.
+func firstCol(c columns, s string) string {
+	if !c.first {
+		return ""
+	}
+	return termtext.Fit(s, c.when) + " "
 }

@@ -97,6 +97,9 @@ type Theme struct {
 	MatchMarker string
 	// Wrong marks the part of a typed expression that is wrong.
 	Wrong lipgloss.Style
+	// Online and Offline are a device's status in the device pane (ok,
+	// err); DeviceOther any other status (Inactivated, Failed).
+	Online, Offline, DeviceOther lipgloss.Style
 }
 
 // NewTheme builds the colour theme for a light or dark background.
@@ -140,6 +143,7 @@ func finishTheme(t *Theme) {
 	t.MarkLost, t.MarkBack = t.Err.Reverse(true), t.Class[model.Class2xx].Bold(true)
 	t.Match, t.MatchMarker = t.Accent.Underline(true), "◆"
 	t.Wrong = t.Err.Underline(true)
+	t.Online, t.Offline, t.DeviceOther = t.Class[model.Class2xx], t.Err, t.Warn
 }
 
 // NoColorTheme is the theme for NO_COLOR: no colour at all; emphasis and

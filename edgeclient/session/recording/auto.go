@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"slices"
 	"strconv"
+	"syscall"
 	"time"
 )
 
@@ -221,6 +222,11 @@ func sweep(dir string, lim Limits, now time.Time) error {
 	kept := files[:0]
 	var errs []error
 	for _, f := range files {
+		if f.pid != os.Getpid() && isAlive(f.pid) {
+			// Another session still writes it: never deleted under it
+			// (nor counted: it goes when that session has ended).
+			continue
+		}
 		if now.Sub(f.mod) > lim.MaxAge {
 			errs = append(errs, remove(dir, f.name))
 			continue
@@ -233,6 +239,20 @@ func sweep(dir string, lim Limits, now time.Time) error {
 		total -= kept[i].size
 	}
 	return errors.Join(errs...)
+}
+
+// isAlive is processAlive (a test fakes it: the names in its files carry
+// made-up IDs).
+var isAlive = processAlive
+
+// processAlive reports whether a process with that ID runs (a recording's
+// name holds its writer's).
+func processAlive(pid int) bool {
+	if pid <= 0 {
+		return false
+	}
+	err := syscall.Kill(pid, 0)
+	return err == nil || errors.Is(err, syscall.EPERM)
 }
 
 // remove deletes dir/name; one already gone is fine.

@@ -106,7 +106,7 @@ type Player struct {
 	have, eof, endNoted   bool
 	anchorRec, anchorWall time.Time // the recorded time and the wall time it was (to be) reached
 	wasPaused             bool
-	notes                 []string
+	notes                 []session.Event // to send before the next record: notes, recorded events
 	problemsSeen          int
 	readN                 int // the records read since the start (or the rewind)
 }

@@ -204,9 +204,12 @@ func (p *Player) send(ev session.Event) bool {
 // sendNotes sends the notes found while reading.
 func (p *Player) sendNotes() bool {
 	for len(p.notes) > 0 {
-		text := p.notes[0]
+		ev := p.notes[0]
 		p.notes = p.notes[1:]
-		if !p.send(session.Event{Kind: session.EventNote, At: p.at(), Text: text}) {
+		if ev.At.IsZero() {
+			ev.At = p.at()
+		}
+		if !p.send(ev) {
 			return false
 		}
 	}
@@ -235,6 +238,9 @@ func (p *Player) fetch() {
 	}
 	r, err := p.src.Next()
 	p.noteProblems()
+	if es, ok := p.src.(interface{ TakeEvents() []session.Event }); ok {
+		p.notes = append(p.notes, es.TakeEvents()...)
+	}
 	switch err {
 	case nil:
 		p.next, p.have = r, true
@@ -245,7 +251,7 @@ func (p *Player) fetch() {
 		p.atEnd()
 	default:
 		p.eof = true
-		p.notes = append(p.notes, "the replay stops here: "+err.Error())
+		p.note("the replay stops here: " + err.Error())
 		p.atEnd()
 	}
 }
@@ -260,6 +266,7 @@ func (p *Player) started(r *model.Record) {
 	if p.st.Link != session.LinkConnecting {
 		return
 	}
+
 	p.st.Link, p.st.Since = session.LinkUp, r.Start
 	p.st.Gateway, p.st.APIVersion = r.Gateway, r.APIVersion
 	if ms, ok := p.src.(interface{ Meta() (Meta, bool) }); ok {
@@ -283,7 +290,7 @@ func (p *Player) atEnd() {
 	p.mu.Unlock()
 	if ps, ok := p.src.(problemSource); ok && !p.endNoted && ps.ProblemCount() > maxNotes {
 		n := ps.ProblemCount() - maxNotes
-		p.notes = append(p.notes, fmt.Sprintf("%d more damaged %s skipped", n, plural(n, "line", "lines")))
+		p.note(fmt.Sprintf("%d more damaged %s skipped", n, plural(n, "line", "lines")))
 	}
 	p.endNoted = true
 }
@@ -309,9 +316,14 @@ func (p *Player) noteProblems() {
 	list := ps.Problems()
 	for ; p.problemsSeen < n; p.problemsSeen++ {
 		if p.problemsSeen < maxNotes && p.problemsSeen < len(list) {
-			p.notes = append(p.notes, noteText(list[p.problemsSeen]))
+			p.note(noteText(list[p.problemsSeen]))
 		}
 	}
+}
+
+// note queues a notice, sent before the next record.
+func (p *Player) note(text string) {
+	p.notes = append(p.notes, session.Event{Kind: session.EventNote, Text: text})
 }
 
 func (p *Player) setState(f func(*session.State)) {

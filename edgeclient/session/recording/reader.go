@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 
+	"edgetop/edgeclient/session"
 	"edgetop/model"
 )
 
@@ -62,6 +63,9 @@ type Reader struct {
 	nProblems int
 
 	dec decoder
+	// events are the event lines read since TakeEvents.
+	events []session.Event
+	redact model.Redactor
 }
 
 // Open opens the recording at path.
@@ -131,6 +135,9 @@ func (r *Reader) Next() (model.Record, error) {
 		}
 		rec, err := r.parse(line)
 		if err == nil {
+			// A recording edgetop wrote is masked already; a file from
+			// elsewhere may not be.
+			r.redact.Redact(&rec)
 			return rec, nil
 		}
 		if err != errSkip {
@@ -147,6 +154,15 @@ func (r *Reader) parse(line []byte) (model.Record, error) {
 	switch {
 	case len(bytes.TrimSpace(line)) == 0:
 		return model.Record{}, errBlank
+	case isEventLine(line):
+		ev, err := decodeEvent(line)
+		switch {
+		case err == nil:
+			r.events = append(r.events, ev)
+		case !errors.Is(err, errUnknownEvent):
+			return model.Record{}, fmt.Errorf("damaged event line: %w", err)
+		}
+		return model.Record{}, errSkip
 	case bytes.HasPrefix(line, metaPrefix):
 		// A meta line: the file's first, or one of a file appended to
 		// another (cat a b), which is skipped.

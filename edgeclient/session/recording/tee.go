@@ -70,6 +70,8 @@ func (t *tee) run(in <-chan session.Event) {
 					Text: noteOnWriteError(err, failed),
 				})
 			}
+		} else if !failed {
+			_ = t.w.WriteEvent(ev) // a failure shows at the next batch
 		}
 		t.send(ev)
 	}

@@ -130,6 +130,21 @@ func (w *Writer) WriteBatch(recs []model.Record) error {
 	return encErr
 }
 
+// writeLine writes one line (an event) as write does a batch.
+func (w *Writer) writeLine(line []byte) error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.err != nil {
+		return w.err
+	}
+	if w.f == nil {
+		return ErrClosed
+	}
+	w.buf = append(w.buf[:0], line...)
+	w.ends = append(w.ends[:0], len(w.buf))
+	return w.write()
+}
+
 // write writes w.buf: in one write, unless the file would grow past its
 // bound (Auto), in which case the batch is split between records across
 // the parts.

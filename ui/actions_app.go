@@ -1,0 +1,103 @@
+package ui
+
+import (
+	"errors"
+
+	tea "charm.land/bubbletea/v2"
+
+	"edgetop/edgeclient/session"
+	"edgetop/ui/actions"
+)
+
+// The operator's actions (a): the dialogs of ui/actions over the body,
+// the actions they ask for handed to the session (Deps.Actions), their
+// outcomes (EventAction) given to the dialog that waits for them, or told
+// as a notice. The key is off without a session that takes actions (a
+// replay), and with --read-only, which the header says.
+
+// actionsState is the App's part of the actions.
+type actionsState struct {
+	// actor takes the actions; nil: the key is off.
+	actor session.Actor
+	// ids numbers them.
+	ids uint64
+}
+
+// initActions finds who takes the actions and sets the key.
+func (a *App) initActions() {
+	a.acts.actor = a.deps.Actions
+	if a.acts.actor == nil {
+		a.acts.actor, _ = a.deps.Session.(session.Actor)
+	}
+	a.keys.Global.Actions.SetEnabled(a.acts.actor != nil && !a.deps.ReadOnly && !a.deps.Replay)
+}
+
+// readOnly reports whether the session refuses changes (--read-only).
+func (a *App) readOnly() bool { return a.deps.ReadOnly || a.st.ReadOnly }
+
+// openActions opens the menu of actions on the selected device: the
+// device pane's, else the selected row's.
+func (a *App) openActions() {
+	env := &actions.Env{
+		Theme: a.theme, Keys: a.keys, Version: a.st.APIVersion, User: a.st.Auth.User,
+		NextID: func() uint64 { a.acts.ids++; return a.acts.ids },
+	}
+	env.ProductKey, env.DeviceName = a.actionTarget()
+	a.openModal(actions.NewMenu(env))
+}
+
+// actionTarget is the device the actions are for ("" when none).
+func (a *App) actionTarget() (pk, dn string) {
+	if a.devs.shown() {
+		if d := a.devs.list.Selected(); d != nil {
+			return d.ProductKey, d.DeviceName
+		}
+		return "", ""
+	}
+	if r := a.list.Selected().Rec; r != nil && r.DeviceName != "" {
+		return r.ProductKey, r.DeviceName
+	}
+	return "", ""
+}
+
+// actionIntent carries out what an action dialog asked; ok is false when
+// msg is not one of its intents.
+func (a *App) actionIntent(msg tea.Msg) (tea.Cmd, bool) {
+	m, ok := msg.(actions.Send)
+	if !ok {
+		return nil, false
+	}
+	cmd := doCmd(a.acts.actor, m.Action)
+	if m.Action.Kind.ChangesState() {
+		return tea.Batch(cmd, a.setNotice(noticeInfo, "sent: "+m.Action.Summary())), true
+	}
+	return cmd, true
+}
+
+// actionEvent takes an action's outcome: the dialog waiting for it takes
+// a read's; the outcome of a change is told as a notice (its rows are in
+// the log already).
+func (a *App) actionEvent(ev session.Event) tea.Cmd {
+	r := ev.Action
+	if r == nil {
+		return nil
+	}
+	if w, ok := a.modals.Top().(actions.Waiter); ok {
+		if res, mine := w.Answer(r); mine {
+			intent := a.modals.Apply(res)
+			a.relayout()
+			return a.handleIntent(intent)
+		}
+	}
+	if !r.Action.Kind.ChangesState() {
+		return nil // a read nobody waits for any more
+	}
+	var refused *session.RefusedError
+	switch {
+	case r.OK():
+		return a.setNotice(noticeInfo, ev.Text)
+	case errors.As(r.Err, &refused):
+		return a.setNotice(noticeWarn, ev.Text)
+	}
+	return a.setNotice(noticeError, ev.Text)
+}
