@@ -654,6 +654,8 @@ func (c *replayCmd) Run(ctx context.Context) error {
 		return usageError{fmt.Errorf("--speed %v: want 0 (as fast as possible) or more", c.Speed)}
 	case c.Ring <= 0:
 		return usageError{fmt.Errorf("--ring %d: want a positive number of records", c.Ring)}
+	case c.Ring > maxRing():
+		return usageError{fmt.Errorf("--ring %d: this machine holds at most %d records in memory", c.Ring, maxRing())}
 	case c.Duration < 0:
 		return usageError{fmt.Errorf("--duration %v: want 0 or a positive duration", c.Duration)}
 	}
@@ -877,6 +879,9 @@ func (d *dashCmd) check() error {
 		return fmt.Errorf("--duration %v: want 0 (until quit) or a positive duration", d.Duration)
 	case d.Ring <= 0:
 		return fmt.Errorf("--ring %d: want a positive number of records", d.Ring)
+	case d.Ring > maxRing():
+		return fmt.Errorf("--ring %d: this machine holds at most %d records in memory (about %d bytes each, half its RAM)",
+			d.Ring, maxRing(), bytesPerRecord)
 	case d.MaxConns <= 0:
 		return fmt.Errorf("--max-conns %d: want 1 or more", d.MaxConns)
 	}
@@ -886,6 +891,21 @@ func (d *dashCmd) check() error {
 		}
 	}
 	return nil
+}
+
+// bytesPerRecord is what a record held costs in memory, measured with the
+// demo's records (headers and body previews included).
+const bytesPerRecord = 2500
+
+// maxRing is the largest ring this machine can hold: half its RAM, and
+// never more than 20 million records.
+func maxRing() int {
+	var si syscall.Sysinfo_t
+	if syscall.Sysinfo(&si) != nil || si.Totalram == 0 {
+		return 20_000_000
+	}
+	total := uint64(si.Totalram) * uint64(si.Unit)
+	return int(min(total/2/bytesPerRecord, 20_000_000))
 }
 
 // validPort reports whether p is a TCP port number (0 picks a free one).

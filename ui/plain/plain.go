@@ -330,7 +330,7 @@ func (p *printer) flush() error {
 // Line is one exchange as a line: time, method, operation, device, glyph
 // and code, message, latency (and the client's action).
 func Line(r *model.Record, cat explain.Catalog, t *theme.Theme) string {
-	code := "---"
+	code := "net" // as the list says it
 	if r.Status != 0 {
 		code = strconv.Itoa(r.Status)
 	}
