@@ -7,6 +7,7 @@ import (
 
 	"edgetop/edgeclient/session"
 	"edgetop/ui/actions"
+	"edgetop/ui/list"
 )
 
 // The operator's actions (a): the dialogs of ui/actions over the body,
@@ -29,7 +30,8 @@ func (a *App) initActions() {
 	if a.acts.actor == nil {
 		a.acts.actor, _ = a.deps.Session.(session.Actor)
 	}
-	a.keys.Global.Actions.SetEnabled(a.acts.actor != nil && !a.deps.ReadOnly && !a.deps.Replay)
+	// Read-only keeps the key: pressing it says why nothing opens.
+	a.keys.Global.Actions.SetEnabled(a.acts.actor != nil && !a.deps.Replay)
 }
 
 // readOnly reports whether the session refuses changes (--read-only).
@@ -37,13 +39,22 @@ func (a *App) readOnly() bool { return a.deps.ReadOnly || a.st.ReadOnly }
 
 // openActions opens the menu of actions on the selected device: the
 // device pane's, else the selected row's.
-func (a *App) openActions() {
+func (a *App) openActions() tea.Cmd {
+	if a.readOnly() {
+		return a.setNotice(noticeWarn, "read-only (--read-only): edgetop makes no change to the gateway")
+	}
+	// The list stops following, so the row (and the device) the menu is
+	// for stays where it is while the menu is open.
+	if !a.devs.shown() && a.list.Follow() {
+		a.list.MoveTo(a.list.Cursor(), false)
+	}
 	env := &actions.Env{
 		Theme: a.theme, Keys: a.keys, Version: a.st.APIVersion, User: a.st.Auth.User,
 		NextID: func() uint64 { a.acts.ids++; return a.acts.ids },
 	}
 	env.ProductKey, env.DeviceName = a.actionTarget()
 	a.openModal(actions.NewMenu(env))
+	return nil
 }
 
 // actionTarget is the device the actions are for ("" when none).
@@ -92,12 +103,18 @@ func (a *App) actionEvent(ev session.Event) tea.Cmd {
 	if !r.Action.Kind.ChangesState() {
 		return nil // a read nobody waits for any more
 	}
+	// A marker row too: it shows whatever the filter, and stays (a notice
+	// is cut to the footer's room and goes after a few seconds).
 	var refused *session.RefusedError
 	switch {
 	case r.OK():
+		a.addMark(list.MarkBack, ev, "action: "+ev.Text, ev.Text+".\n\nIts exchanges are the rows before this one.")
 		return a.setNotice(noticeInfo, ev.Text)
 	case errors.As(r.Err, &refused):
+		a.addMark(list.MarkLost, ev, "action refused: "+ev.Text, ev.Text+".\n\nNothing was sent.")
 		return a.setNotice(noticeWarn, ev.Text)
 	}
+	a.addMark(list.MarkLost, ev, "action failed: "+ev.Text, ev.Text+".\n\nIts exchanges are the rows before this one; "+
+		"the pane explains their status.")
 	return a.setNotice(noticeError, ev.Text)
 }

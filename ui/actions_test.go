@@ -158,8 +158,8 @@ func TestActionsReadOnly(t *testing.T) {
 	if hd := ansi.Strip(strings.SplitN(frame(t, a), "\n", 2)[0]); !strings.Contains(hd, "READ-ONLY") {
 		t.Errorf("header %q", hd)
 	}
-	if a.keys.Global.Actions.Enabled() {
-		t.Error("the key is on")
+	if !strings.Contains(ansi.Strip(a.renderFooter()), "read-only (--read-only)") {
+		t.Errorf("a says nothing in a read-only session: %q", ansi.Strip(a.renderFooter()))
 	}
 }
 
@@ -189,6 +189,12 @@ func TestActionOutcomes(t *testing.T) {
 	}})
 	if a.notice.level != noticeError {
 		t.Errorf("failed: %+v", a.notice)
+	}
+	// Both stay as marker rows, shown whatever the filter.
+	press(a, "2", "3", "4", "5", "x")
+	if len(a.marks) != 2 || a.marks[1].Text != "action failed: set x failed: 400" ||
+		!strings.Contains(ansi.Strip(frame(t, a)), "action failed: set x failed: 400") {
+		t.Errorf("marks %+v", a.marks)
 	}
 	before := a.notice
 	send(a, session.Event{Kind: session.EventAction, Text: "TSL of pk", Action: &session.ActionResult{

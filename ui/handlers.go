@@ -144,7 +144,7 @@ func (a *App) handleGlobalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		a.startTour = true
 		return a.quit(), true
 	case key.Matches(msg, g.Actions):
-		a.openActions()
+		return a.openActions(), true
 	case key.Matches(msg, g.Devices):
 		a.toggleDevices()
 	case a.strip.ctl != nil && a.strip.tour.Kind != 0 && key.Matches(msg, a.keys.Replay.Step):

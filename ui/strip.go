@@ -29,11 +29,7 @@ type stripState struct {
 func (s *stripState) rows(w int) int {
 	switch {
 	case s.tour.Kind == session.EventTour:
-		n := len(s.captionLines(w-2)) + 2 // the frame
-		if s.tour.Count > 0 {
-			n++ // the hint
-		}
-		return n
+		return len(s.captionLines(w-2)) + 2 // the frame
 	case len(s.demo) > 0:
 		return 1
 	}
@@ -92,6 +88,7 @@ func (a *App) selectRecordID(id uint64) {
 				a.setFilter(model.Filter{})
 				a.list.SelectSeq(seq)
 			}
+			a.list.CenterCursor() // the rows it led to in sight
 			return
 		}
 	}
@@ -113,12 +110,10 @@ func (a *App) renderStrip() []string {
 			if ev.Code != 0 {
 				title += " · " + strconv.Itoa(ev.Code) + " " + a.deps.Catalog.Lookup(ev.Code).Message
 			}
-			hint = ". next step · the selected row's explanation is in the pane"
+			hint = " · . next step"
 		}
+		title += hint // in the title: a long caption on a small screen cannot push it out
 		lines := s.captionLines(r.W - 2)
-		if hint != "" {
-			lines = append(lines, t.Key.Render(hint))
-		}
 		inner := r.H - 2
 		if len(lines) > inner {
 			lines = lines[:inner]

@@ -33,7 +33,7 @@ func TestTourCaptionSelectsTheRowAndGoesOn(t *testing.T) {
 		t.Fatalf("selected %v, want the 400 (#5)", r)
 	}
 	s := ansi.Strip(frame(t, a))
-	for _, want := range []string{"tour 4/11 · 400 Bad Request", "never sends that request again", ". next step"} {
+	for _, want := range []string{"tour 4/11 · 400 Bad Request", "never sends that request again", "· . next step"} {
 		if !strings.Contains(s, want) {
 			t.Fatalf("no %q on screen:\n%s", want, s)
 		}

@@ -173,7 +173,13 @@ func Stats(t *theme.Theme, w int, s *model.Stats, now time.Time) string {
 	}
 	bar := t.Muted.Render(" │ ")
 	b.WriteString(bar + t.Text.Render(strconv.FormatFloat(s.Rate(now), 'f', 1, 64)+" req/s"))
-	b.WriteString(bar + t.Text.Render("err "+strconv.FormatFloat(100*s.ErrorRate(now), 'f', 1, 64)+"%"))
+	errText := "err " + strconv.FormatFloat(100*s.ErrorRate(now), 'f', 1, 64) + "%"
+	if (labels || !wide && w >= 100) && s.Total() > 0 {
+		// The windowed rate swings (100 % while only failures come): the
+		// session's is beside it.
+		errText += " (10s), " + strconv.FormatFloat(100*float64(s.Errors())/float64(s.Total()), 'f', 1, 64) + "% all"
+	}
+	b.WriteString(bar + t.Text.Render(errText))
 	if s.Total() > s.ClassCount(model.ClassNet) { // quantiles need a response
 		b.WriteString(bar + t.Text.Render("p50 "+explain.Latency(s.Quantile(0.5))+" p95 "+explain.Latency(s.Quantile(0.95))+
 			" p99 "+explain.Latency(s.Quantile(0.99))))

@@ -195,6 +195,14 @@ func (l *List) SelectSeq(seq uint64) bool {
 	return true
 }
 
+// CenterCursor scrolls so the selected row is in the middle: the rows
+// after it (what it led to) are in sight too.
+func (l *List) CenterCursor() {
+	l.top = max(0, l.cursor-l.h/2)
+	l.clamp()
+	l.dirty = true
+}
+
 // Anchor is the sequence number searches start from: the selected
 // record's, the one after a selected mark, or the newest's while
 // following (ok false when the list shows no record).
