@@ -186,7 +186,7 @@ func cells(r *model.Record, c columns, clock Clock, cat explain.Catalog) rowText
 	if dev == "" {
 		dev = r.ProductKey
 	}
-	lead.WriteString(termtext.Cell(dev, c.device) + " ")
+	lead.WriteString(termtext.CellMiddle(dev, c.device) + " ")
 	code := "net"
 	if r.Status != 0 {
 		code = strconv.Itoa(r.Status)

@@ -87,6 +87,23 @@ func Cell(s string, w int) string {
 	return Fit(Sanitize(s), w)
 }
 
+// CellMiddle is Cell cutting in the middle ("PowerMeter02" in 9 cells is
+// "Powe…er02"): names that share a prefix and differ at the end (devices
+// numbered in a row) stay apart.
+func CellMiddle(s string, w int) string {
+	s = Sanitize(s)
+	if w <= 2 || ansi.StringWidth(s) <= w {
+		return Fit(s, w)
+	}
+	tail := (w - 1) / 2
+	head := w - 1 - tail
+	rs := []rune(s)
+	if len(rs) != ansi.StringWidth(s) {
+		return Fit(s, w) // wide characters: the usual cut, cells counted right
+	}
+	return string(rs[:head]) + "…" + string(rs[len(rs)-tail:])
+}
+
 // Fit cuts or pads an already safe, unstyled string to exactly w columns.
 func Fit(s string, w int) string {
 	if w <= 0 {
