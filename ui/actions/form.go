@@ -28,11 +28,11 @@ type input struct {
 }
 
 // validate checks the field's text.
-func (in *input) validate() { in.value, in.problem = in.check(in.ed.text) }
+func (in *input) validate() { in.value, in.problem = in.check(in.ed.Text) }
 
 // shown is the problem to show beside the field, "" for none.
 func (in *input) shown() string {
-	if in.problem != "" && (in.touched || strings.TrimSpace(in.ed.text) != "") {
+	if in.problem != "" && (in.touched || strings.TrimSpace(in.ed.Text) != "") {
 		return in.problem
 	}
 	return ""

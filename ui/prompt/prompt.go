@@ -8,12 +8,12 @@ package prompt
 
 import (
 	"strings"
-	"unicode/utf8"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"edgetop/ui/keys"
+	"edgetop/ui/lineedit"
 	"edgetop/ui/modal"
 	"edgetop/ui/termtext"
 	"edgetop/ui/theme"
@@ -65,23 +65,21 @@ type Prompt struct {
 	kind Kind
 	// orig is the text it opened with, for Esc.
 	orig string
-	text string
-	// cur is the cursor's byte offset in text.
-	cur int
-	w   int
+	ed   lineedit.Line
+	w    int
 	// problem is set while the text cannot be used.
 	problem *Problem
 }
 
 // New opens a prompt of kind with text (the current filter or search).
 func New(t *theme.Theme, k keys.Prompt, kind Kind, text string) *Prompt {
-	p := &Prompt{t: t, k: k, kind: kind, orig: text}
-	p.typeIn(text)
+	p := &Prompt{t: t, k: k, kind: kind, orig: text, ed: lineedit.Line{Max: MaxBytes}}
+	p.ed.Set(text)
 	return p
 }
 
 // Text is what was typed.
-func (p *Prompt) Text() string { return p.text }
+func (p *Prompt) Text() string { return p.ed.Text }
 
 // Kind says what the prompt edits.
 func (p *Prompt) Kind() Kind { return p.kind }
@@ -113,73 +111,33 @@ func (p *Prompt) Title() string {
 func (p *Prompt) HandleKey(msg tea.KeyPressMsg) modal.Result {
 	switch {
 	case key.Matches(msg, p.k.Apply):
-		return modal.Result{Close: true, Msg: Applied{Kind: p.kind, Text: p.text}}
+		return modal.Result{Close: true, Msg: Applied{Kind: p.kind, Text: p.ed.Text}}
 	case key.Matches(msg, p.k.Cancel):
 		return modal.Result{Close: true, Msg: Cancelled{Kind: p.kind, Text: p.orig}}
 	}
-	before := p.text
-	switch msg.String() {
-	case "left", "ctrl+b":
-		_, n := utf8.DecodeLastRuneInString(p.text[:p.cur])
-		p.cur -= n
-	case "right", "ctrl+f":
-		_, n := utf8.DecodeRuneInString(p.text[p.cur:])
-		p.cur += n
-	case "home", "ctrl+a":
-		p.cur = 0
-	case "end", "ctrl+e":
-		p.cur = len(p.text)
-	case "backspace", "ctrl+h":
-		_, n := utf8.DecodeLastRuneInString(p.text[:p.cur])
-		p.text, p.cur = p.text[:p.cur-n]+p.text[p.cur:], p.cur-n
-	case "delete", "ctrl+d":
-		_, n := utf8.DecodeRuneInString(p.text[p.cur:])
-		p.text = p.text[:p.cur] + p.text[p.cur+n:]
-	case "ctrl+u":
-		p.text, p.cur = p.text[p.cur:], 0
-	case "ctrl+k":
-		p.text = p.text[:p.cur]
-	case "ctrl+w":
-		start := strings.LastIndexByte(strings.TrimRight(p.text[:p.cur], " "), ' ') + 1
-		p.text, p.cur = p.text[:start]+p.text[p.cur:], start
-	default:
-		if msg.Text == "" {
-			return modal.Result{}
-		}
-		p.typeIn(msg.Text)
+	before := p.ed.Text
+	if !p.ed.Edit(msg) {
+		return modal.Result{}
 	}
 	return p.changed(before)
 }
 
 // changed reports an edit, if the text changed.
 func (p *Prompt) changed(before string) modal.Result {
-	if p.text == before {
+	if p.ed.Text == before {
 		return modal.Result{}
 	}
-	return modal.Result{Msg: Changed{Kind: p.kind, Text: p.text}}
+	return modal.Result{Msg: Changed{Kind: p.kind, Text: p.ed.Text}}
 }
 
 // HandlePaste types a bracketed paste (a copied line often brings its
 // line break along). The dashboard hears of it through Pasted.
 func (p *Prompt) HandlePaste(s string) {
-	p.typeIn(strings.TrimRight(s, "\r\n"))
+	p.ed.TypeIn(strings.TrimRight(s, "\r\n"))
 }
 
 // Pasted is the message a paste amounts to: the text as it now is.
-func (p *Prompt) Pasted() tea.Msg { return Changed{Kind: p.kind, Text: p.text} }
-
-// typeIn inserts text at the cursor, sanitised, one line, cut at a rune
-// boundary so the whole stays within MaxBytes.
-func (p *Prompt) typeIn(s string) {
-	s = termtext.Sanitize(s)
-	room := MaxBytes - len(p.text)
-	for len(s) > room && len(s) > 0 {
-		_, size := utf8.DecodeLastRuneInString(s)
-		s = s[:len(s)-size]
-	}
-	p.text = p.text[:p.cur] + s + p.text[p.cur:]
-	p.cur += len(s)
-}
+func (p *Prompt) Pasted() tea.Msg { return Changed{Kind: p.kind, Text: p.ed.Text} }
 
 // View is the footer line: the text with the cursor, the wrong part
 // marked, then the reason or a hint.
@@ -196,10 +154,10 @@ func (p *Prompt) View() []string {
 	var b strings.Builder
 	b.WriteString(t.Key.Render(lead))
 	pr := p.problem
-	for i, r := range p.text {
+	for i, r := range p.ed.Text {
 		s := string(r)
 		switch {
-		case i == p.cur:
+		case i == p.ed.Cur:
 			b.WriteString(t.Selected.Render(s))
 		case pr != nil && i >= pr.Pos && (i < pr.End || pr.End <= pr.Pos && i == pr.Pos):
 			b.WriteString(t.Wrong.Render(s))
@@ -207,11 +165,11 @@ func (p *Prompt) View() []string {
 			b.WriteString(t.Text.Render(s))
 		}
 	}
-	if p.cur >= len(p.text) {
+	if p.ed.Cur >= len(p.ed.Text) {
 		b.WriteString(t.Selected.Render(" "))
 	}
 	if pr != nil {
-		if pr.Pos >= len(p.text) && p.cur < len(p.text) {
+		if pr.Pos >= len(p.ed.Text) && p.ed.Cur < len(p.ed.Text) {
 			b.WriteString(t.Wrong.Render(" "))
 		}
 		b.WriteString(t.Err.Render("  ✗ " + termtext.Sanitize(pr.Msg)))
