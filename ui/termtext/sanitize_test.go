@@ -90,8 +90,11 @@ func TestCellMiddle(t *testing.T) {
 		w    int
 		want string
 	}{
-		{"PowerMeter02", 9, "Powe…er02"}, {"PowerMeter02", 12, "PowerMeter02"}, {"Light01", 10, "Light01   "},
-		{"温度计温度计温度计", 6, Fit("温度计温度计温度计", 6)}, {"ab\x1b[31mcdefghij", 5, "ab…ij"},
+		{"PowerMeter02", 9, "Powe…er02"},
+		{"PowerMeter02", 12, "PowerMeter02"},
+		{"Light01", 10, "Light01   "},
+		{"温度计温度计温度计", 6, Fit("温度计温度计温度计", 6)},
+		{"ab\x1b[31mcdefghij", 5, "ab…ij"},
 	} {
 		if got := CellMiddle(c.in, c.w); got != c.want || Width(got) != c.w {
 			t.Errorf("CellMiddle(%q, %d) = %q, want %q", c.in, c.w, got, c.want)
