@@ -107,10 +107,12 @@ func (a *App) handleEvent(ev session.Event) tea.Cmd {
 		// The reason is too long for the footer: a marker row (the newest,
 		// selected while following) says all of it in the pane.
 		a.setLink(session.LinkHalted, ev)
-		a.halted = ev.Text + "; " + ev.Fix
+		if !a.deps.Replay {
+			a.halted = ev.Text + "; " + ev.Fix // a replay's recorded halt is no failure of this run
+		}
 		a.addMark(list.MarkHalted, ev, "stopped: "+ev.Text, ev.Text+".\n\nWhat you can do: "+ev.Fix+
 			".\n\nedgetop calls the gateway no more; when you quit, it deletes its cookie if it holds one.")
-		a.setStickyNotice(noticeError, a.halted)
+		a.setStickyNotice(noticeError, ev.Text+"; "+ev.Fix)
 	case session.EventPace:
 		a.st.Interval = ev.After
 		cmd = a.setNotice(noticeInfo, ev.Line())

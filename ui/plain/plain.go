@@ -108,7 +108,8 @@ run:
 				break run
 			}
 			p.event(ev)
-			if ev.Kind == session.EventHalted {
+			if ev.Kind == session.EventHalted && !o.Replay {
+				// (A replay's recorded halt is history: the replay goes on.)
 				halt = &ev
 				break run
 			}

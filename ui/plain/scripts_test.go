@@ -84,3 +84,32 @@ func TestFailOnStopsAtTheFirstMatch(t *testing.T) {
 		t.Fatalf("%d lines, want the 8 up to the match and none after:\n%s", n, out.String())
 	}
 }
+
+// closedRunner sends its events then closes, as a replay does at its end.
+type closedRunner struct{ ch chan session.Event }
+
+func (c closedRunner) Start()                       {}
+func (c closedRunner) Events() <-chan session.Event { return c.ch }
+func (c closedRunner) State() session.State         { return session.State{} }
+func (c closedRunner) Pace(int)                     {}
+func (c closedRunner) Stop(context.Context) error   { return nil }
+
+// TestReplayGoesOnPastARecordedHalt: a halt in a recording is history: the
+// replay prints what came after it and is no failure.
+func TestReplayGoesOnPastARecordedHalt(t *testing.T) {
+	recs := uitest.SampleRecords()
+	c := closedRunner{ch: make(chan session.Event, 4)}
+	c.ch <- session.Event{Kind: session.EventRecords, Records: recs[:5], At: uitest.T0}
+	c.ch <- session.Event{Kind: session.EventHalted, Text: "login refused (HTTP 401)", Fix: "check the password", At: uitest.T0}
+	c.ch <- session.Event{Kind: session.EventRecords, Records: recs[5:], At: uitest.T0}
+	close(c.ch)
+	var out, errOut strings.Builder
+	o := options(t, &out, &errOut)
+	o.Replay = true
+	if err := Run(context.Background(), c, o); err != nil {
+		t.Fatalf("a replayed halt failed the run: %v", err)
+	}
+	if n := strings.Count(out.String(), "\n") - strings.Count(out.String(), "──"); n != len(recs) {
+		t.Fatalf("%d lines, want %d (the ones after the halt too):\n%s", n, len(recs), out.String())
+	}
+}
