@@ -132,7 +132,9 @@ func helpLines(t *theme.Theme, k keys.KeyMap, w int) []string {
 		line := " "
 		for c := 0; c < cols; c++ {
 			if i := c*rows + r; i < len(items) {
-				line += t.Key.Render(termtext.Fit(items[i][0], keyW)) + t.Desc.Render(termtext.Fit(items[i][1], colW-keyW))
+				// A cell's gap is its own: a description that fills its
+				// column never runs into the next key.
+				line += t.Key.Render(termtext.Fit(items[i][0], keyW)) + t.Desc.Render(termtext.Fit(items[i][1], colW-keyW-1)+" ")
 			}
 		}
 		out = append(out, termtext.FitStyled(line, w))
