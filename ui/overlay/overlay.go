@@ -134,7 +134,11 @@ func helpLines(t *theme.Theme, k keys.KeyMap, w int) []string {
 			if i := c*rows + r; i < len(items) {
 				// A cell's gap is its own: a description that fills its
 				// column never runs into the next key.
-				line += t.Key.Render(termtext.Fit(items[i][0], keyW)) + t.Desc.Render(termtext.Fit(items[i][1], colW-keyW-1)+" ")
+				desc := termtext.Fit(items[i][1], colW-keyW-1) + " "
+				if c == cols-1 {
+					desc = termtext.Fit(items[i][1], colW-keyW) // the last column has the frame's room
+				}
+				line += t.Key.Render(termtext.Fit(items[i][0], keyW)) + t.Desc.Render(desc)
 			}
 		}
 		out = append(out, termtext.FitStyled(line, w))
