@@ -538,8 +538,12 @@ type sourceFlags struct {
 // open opens the recording the flags name. A HAR (by its .har name or
 // its content) is read whole; a recording is read as it replays. Damaged
 // lines are skipped and told, never fatal.
-func (f sourceFlags) open() (recording.RecordSource, recording.Meta, func() []recording.LineError, error) {
-	none := func() []recording.LineError { return nil }
+// problemsFunc says, once a recording was read, its damaged lines (the
+// first ones) and how many there were.
+type problemsFunc func() ([]recording.LineError, int)
+
+func (f sourceFlags) open() (recording.RecordSource, recording.Meta, problemsFunc, error) {
+	none := func() ([]recording.LineError, int) { return nil, 0 }
 	path := f.File
 	switch {
 	case f.Last && path != "":
@@ -584,7 +588,7 @@ func (f sourceFlags) open() (recording.RecordSource, recording.Meta, func() []re
 		return nil, recording.Meta{}, none, err
 	}
 	m, _ := r.Meta()
-	return r, m, r.Problems, nil
+	return r, m, func() ([]recording.LineError, int) { return r.Problems(), r.ProblemCount() }, nil
 }
 
 // probeRecording refuses a file that is no recording at all (its first
@@ -627,10 +631,11 @@ func isHAR(path string) bool {
 }
 
 // reportProblems tells the damaged lines a recording had, once read.
-func reportProblems(path string, problems []recording.LineError) {
-	for i, p := range problems {
+func reportProblems(path string, problems problemsFunc) {
+	list, count := problems()
+	for i, p := range list {
 		if i == 5 {
-			fmt.Fprintf(os.Stderr, "edgetop: %s: %d more damaged lines skipped\n", path, len(problems)-i)
+			fmt.Fprintf(os.Stderr, "edgetop: %s: %d more damaged lines skipped\n", termtext.Sanitize(path), count-i)
 			break
 		}
 		fmt.Fprintln(os.Stderr, "edgetop: "+termtext.Sanitize(path+": "+p.Error()+" (skipped)"))
@@ -679,7 +684,7 @@ func (c *replayCmd) Run(ctx context.Context) error {
 		creator: har.Creator{Name: "edgetop", Version: version},
 	})
 	if !plainMode {
-		reportProblems(c.name(), problems()) // plain mode printed them where they were met
+		reportProblems(c.name(), problems) // plain mode printed them where they were met
 	}
 	return err
 }
@@ -707,7 +712,7 @@ func (c *exportCmd) Run(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	defer reportProblems(c.name(), problems())
+	defer reportProblems(c.name(), problems)
 	o := export.Options{CAFile: meta.CAFile, Insecure: meta.Insecure || meta.Simulated, User: meta.User}
 	if c.CAFile != "" {
 		o.CAFile, _ = filepath.Abs(c.CAFile)
@@ -787,7 +792,7 @@ func (c *summaryCmd) Run(ctx context.Context) error {
 			sum.Add(r)
 		}
 	}
-	reportProblems(c.name(), problems())
+	reportProblems(c.name(), problems)
 	order := failures.ByCount
 	if c.Sort == "recent" {
 		order = failures.ByRecent

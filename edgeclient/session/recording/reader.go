@@ -146,6 +146,10 @@ func (r *Reader) Next() (model.Record, error) {
 	}
 }
 
+// maxPendingEvents bounds the event lines a Reader keeps until
+// TakeEvents.
+const maxPendingEvents = 4096
+
 // errSkip is a line that is no record and no problem: a meta line.
 var errSkip = errors.New("skip")
 
@@ -157,8 +161,11 @@ func (r *Reader) parse(line []byte) (model.Record, error) {
 	case isEventLine(line):
 		ev, err := decodeEvent(line)
 		switch {
-		case err == nil:
+		case err == nil && len(r.events) < maxPendingEvents:
+			// Bounded: a reader whose caller never takes them (export,
+			// summary) keeps no more than this.
 			r.events = append(r.events, ev)
+		case err == nil:
 		case !errors.Is(err, errUnknownEvent):
 			return model.Record{}, fmt.Errorf("damaged event line: %w", err)
 		}

@@ -68,6 +68,9 @@ func (s *sliceSource) extent() (n int, first, last time.Time, ok bool) {
 	return len(s.recs), first, last, true
 }
 
+// eventLineStart is the start of an event line after the line before.
+var eventLineStart = append([]byte{'\n'}, eventPrefix...)
+
 // tailScan is how much of a recording's end extent reads to find its
 // last record.
 const tailScan = 256 << 10
@@ -99,7 +102,9 @@ func (r *Reader) extent() (n int, first, last time.Time, ok bool) {
 	for {
 		k, err := f.Read(buf)
 		if k > 0 {
-			n += bytes.Count(buf[:k], []byte{'\n'})
+			// Event lines are no exchanges (one cut between two reads is
+			// counted: an estimate, exact at the end of the replay).
+			n += bytes.Count(buf[:k], []byte{'\n'}) - bytes.Count(buf[:k], eventLineStart)
 			size += int64(k)
 			end = buf[k-1]
 		}
