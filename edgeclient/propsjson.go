@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"net/http"
 )
 
 // SetThingPropertiesJSON is SetThingProperties with the Properties object
@@ -18,15 +17,7 @@ func (c *Client) SetThingPropertiesJSON(ctx context.Context, productKey, deviceN
 	if err != nil {
 		return nil, err
 	}
-	r := &SetResult{}
-	rq := &request{
-		op: OpSetThingProperties, method: http.MethodPost, path: c.devicePath(productKey, deviceName, "properties"),
-		body: body, auth: authCookie, pk: productKey, dn: deviceName, changesState: true,
-	}
-	if err := c.do(ctx, rq, func(h *hop) error { return decodeEnvelope(h, r) }); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return c.setProperties(ctx, productKey, deviceName, body)
 }
 
 // PropertiesBody is the body SetThingPropertiesJSON sends for props:

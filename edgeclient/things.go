@@ -140,6 +140,12 @@ func (c *Client) SetThingProperties(ctx context.Context, productKey, deviceName 
 	if err != nil {
 		return nil, err
 	}
+	return c.setProperties(ctx, productKey, deviceName, body)
+}
+
+// setProperties sends a SetThingProperties body; it changes state, so a
+// 500 is not retried.
+func (c *Client) setProperties(ctx context.Context, productKey, deviceName string, body []byte) (*SetResult, error) {
 	r := &SetResult{}
 	rq := &request{
 		op: OpSetThingProperties, method: http.MethodPost, path: c.devicePath(productKey, deviceName, "properties"),

@@ -94,6 +94,9 @@ type App struct {
 	strip stripState
 	// startTour is set by W: Run then returns ErrStartTour.
 	startTour bool
+	// replayLine is where the replay is, as sync read it (View asks the
+	// player nothing).
+	replayLine string
 }
 
 // New builds the dashboard. It starts nothing: Run starts the session and
@@ -247,6 +250,7 @@ func (a *App) sync() {
 		a.rowsChanged = false
 		a.list.SetRows(a.view, a.visibleLen(), a.visibleMarks())
 	}
+	a.replayLine = a.replayText()
 	a.list.Sync()
 	if !a.lay.Detail.Empty() {
 		empty := ""

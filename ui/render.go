@@ -165,7 +165,7 @@ func (a *App) statusText() string {
 	t := a.theme
 	sep := t.Muted.Render(" · ")
 	var fixed []string
-	if r := a.replayText(); r != "" {
+	if r := a.replayLine; r != "" {
 		fixed = append(fixed, t.Warn.Render(r))
 	}
 	if s := a.scanText(); s != "" {

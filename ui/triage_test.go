@@ -179,7 +179,14 @@ func TestSummaryPaneGroupsAndFilters(t *testing.T) {
 	if !ok || !strings.Contains(fmt.Sprint(collectClipboard(t, cmd)), "NotFound") {
 		t.Fatalf("y did not copy the summary: %v", msg)
 	}
-	_ = p
+	press(a, "G")
+	if g, ok := p.Selected(); !ok || g.Status != 400 { // by count, then recency: the oldest single failure last
+		t.Fatalf("G selected %+v", g)
+	}
+	press(a, "k", "g")
+	if g, _ := p.Selected(); g.Count != 4 {
+		t.Fatalf("g selected %+v", g)
+	}
 	press(a, "enter") // the top group: 4 × 404 NotFound
 	if a.modals.Top() != nil {
 		t.Fatal("Enter did not close the summary")

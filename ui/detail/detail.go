@@ -14,7 +14,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
 
@@ -112,24 +111,11 @@ func (d *Pane) Show(r list.Row) {
 // HandleKey scrolls for the pane's navigation keys; it reports whether the
 // key was one.
 func (d *Pane) HandleKey(msg tea.KeyPressMsg, k keys.Nav) bool {
-	page := max(d.h-1, 1)
-	switch {
-	case key.Matches(msg, k.Up):
-		d.scroll(-1)
-	case key.Matches(msg, k.Down):
-		d.scroll(1)
-	case key.Matches(msg, k.PageUp):
-		d.scroll(-page)
-	case key.Matches(msg, k.PageDown):
-		d.scroll(page)
-	case key.Matches(msg, k.Top):
-		d.scroll(-len(d.lines))
-	case key.Matches(msg, k.Bottom):
-		d.scroll(len(d.lines))
-	default:
-		return false
+	delta, ok := k.Move(msg, max(d.h-1, 1), len(d.lines))
+	if ok {
+		d.scroll(delta)
 	}
-	return true
+	return ok
 }
 
 // Top is the first line shown (the scroll position).

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 
@@ -75,24 +74,11 @@ func (p *Info) Show(d *model.Device, gen uint64, now time.Time) {
 // HandleKey scrolls for the navigation keys; it reports whether the key
 // was one.
 func (p *Info) HandleKey(msg tea.KeyPressMsg, k keys.Nav) bool {
-	page := max(p.h-1, 1)
-	switch {
-	case key.Matches(msg, k.Up):
-		p.scroll(-1)
-	case key.Matches(msg, k.Down):
-		p.scroll(1)
-	case key.Matches(msg, k.PageUp):
-		p.scroll(-page)
-	case key.Matches(msg, k.PageDown):
-		p.scroll(page)
-	case key.Matches(msg, k.Top):
-		p.scroll(-len(p.lines))
-	case key.Matches(msg, k.Bottom):
-		p.scroll(len(p.lines))
-	default:
-		return false
+	delta, ok := k.Move(msg, max(p.h-1, 1), len(p.lines))
+	if ok {
+		p.scroll(delta)
 	}
-	return true
+	return ok
 }
 
 // Scroll moves the view by delta lines (the mouse wheel).

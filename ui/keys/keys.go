@@ -8,6 +8,7 @@ import (
 	"slices"
 
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 )
 
 // Global keys work whatever has the focus (unless an overlay or the filter
@@ -280,4 +281,25 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 		{g.Actions, g.Summary, g.Export, g.YankCurl, g.YankJSON, k.Replay.Step, k.Replay.Back, k.Replay.Forward, k.Replay.BackMore, k.Replay.ForwardMore},
 		{g.Table, g.Tour, g.Help, g.Quit, k.Overlay.Close},
 	}
+}
+
+// Move is how far a navigation key moves in a region of a page of page
+// rows and end rows in all (Top and Bottom go all the way); ok is false
+// when msg is no navigation key.
+func (n Nav) Move(msg tea.KeyPressMsg, page, end int) (delta int, ok bool) {
+	switch {
+	case key.Matches(msg, n.Up):
+		return -1, true
+	case key.Matches(msg, n.Down):
+		return 1, true
+	case key.Matches(msg, n.PageUp):
+		return -page, true
+	case key.Matches(msg, n.PageDown):
+		return page, true
+	case key.Matches(msg, n.Top):
+		return -end, true
+	case key.Matches(msg, n.Bottom):
+		return end, true
+	}
+	return 0, false
 }

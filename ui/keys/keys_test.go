@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"charm.land/bubbles/v2/key"
+	tea "charm.land/bubbletea/v2"
 )
 
 // TestKeyMapNoConflicts: no two enabled bindings live in one scope share a
@@ -46,5 +47,26 @@ func TestKeyMapEveryBindingHasHelp(t *testing.T) {
 	}
 	if n < len(k.Global.Bindings()) {
 		t.Errorf("full help lists %d bindings, fewer than the global ones", n)
+	}
+}
+
+func TestNavMove(t *testing.T) {
+	n := NewNav("x")
+	for _, c := range []struct {
+		msg  tea.KeyPressMsg
+		want int
+		ok   bool
+	}{
+		{tea.KeyPressMsg{Code: tea.KeyUp}, -1, true},
+		{tea.KeyPressMsg{Code: 'j', Text: "j"}, 1, true},
+		{tea.KeyPressMsg{Code: tea.KeyPgUp}, -9, true},
+		{tea.KeyPressMsg{Code: tea.KeyPgDown}, 9, true},
+		{tea.KeyPressMsg{Code: 'g', Text: "g"}, -100, true},
+		{tea.KeyPressMsg{Code: 'G', Text: "G"}, 100, true},
+		{tea.KeyPressMsg{Code: 'x', Text: "x"}, 0, false},
+	} {
+		if d, ok := n.Move(c.msg, 9, 100); d != c.want || ok != c.ok {
+			t.Errorf("%v: %d %v, want %d %v", c.msg, d, ok, c.want, c.ok)
+		}
 	}
 }

@@ -59,18 +59,9 @@ func (x *text) HandleKey(msg tea.KeyPressMsg) modal.Result {
 		return modal.Result{Close: true, Open: x.other()}
 	case key.Matches(msg, o.Close), key.Matches(msg, x.selfKey):
 		return modal.Result{Close: true}
-	case key.Matches(msg, o.Up):
-		x.top--
-	case key.Matches(msg, o.Down):
-		x.top++
-	case key.Matches(msg, o.PageUp):
-		x.top -= page
-	case key.Matches(msg, o.PageDown):
-		x.top += page
-	case key.Matches(msg, o.Top):
-		x.top = 0
-	case key.Matches(msg, o.Bottom):
-		x.top = len(x.lines)
+	default:
+		d, _ := o.Move(msg, page, len(x.lines))
+		x.top += d
 	}
 	x.clamp()
 	return modal.Result{}

@@ -117,21 +117,20 @@ func (p *Pane) HandleKey(msg tea.KeyPressMsg) modal.Result {
 		if p.cursor < len(p.groups) {
 			return modal.Result{Close: true, Msg: Apply{Query: p.groups[p.cursor].Query()}}
 		}
-	case key.Matches(msg, s.Up):
-		p.cursor--
-	case key.Matches(msg, s.Down):
-		p.cursor++
-	case key.Matches(msg, s.PageUp):
-		p.cursor -= p.rows()
-	case key.Matches(msg, s.PageDown):
-		p.cursor += p.rows()
-	case key.Matches(msg, s.Top):
-		p.cursor = 0
-	case key.Matches(msg, s.Bottom):
-		p.cursor = len(p.groups)
+	default:
+		d, _ := s.Move(msg, p.rows(), len(p.groups))
+		p.cursor += d
 	}
 	p.clamp()
 	return modal.Result{}
+}
+
+// Selected is the selected group (false when there is none).
+func (p *Pane) Selected() (failures.Group, bool) {
+	if p.cursor < len(p.groups) {
+		return p.groups[p.cursor], true
+	}
+	return failures.Group{}, false
 }
 
 // Scroll moves the selection by d (the mouse wheel).
