@@ -898,9 +898,10 @@ func (d *dashCmd) check() error {
 	return nil
 }
 
-// bytesPerRecord is what a record held costs in memory, measured with the
-// demo's records (headers and body previews included).
-const bytesPerRecord = 2500
+// bytesPerRecord is what a record held costs in memory at most, headers
+// and body previews included: the mean measured with varied records is
+// under half of it (BENCHMARKS.md).
+const bytesPerRecord = model.RecordMemory
 
 // maxRing is the largest ring this machine can hold: half its RAM, and
 // never more than 20 million records.

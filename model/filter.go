@@ -46,6 +46,12 @@ func (f Filter) Match(r *Record) bool {
 	return f.Query.Match(r)
 }
 
+// fixedOnly reports whether Match reads only what a Log's slots hold (see
+// Query.fixedOnly).
+func (f *Filter) fixedOnly() bool {
+	return f.Operation == "" && f.Device == "" && f.Query.fixedOnly()
+}
+
 // matchDevice applies the Device field.
 func (f Filter) matchDevice(r *Record) bool {
 	pk, dn, both := strings.Cut(f.Device, "/")

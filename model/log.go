@@ -1,10 +1,17 @@
 package model
 
+import "time"
+
 // DefaultLogCapacity is the ring size edgetop uses unless a flag says
-// otherwise: at about 2.5 KB of memory a record held (headers and body
-// previews included, as measured with the demo's records), about 250 MB
-// when full.
+// otherwise: a record held costs about 250 bytes of live heap and 300 of
+// resident memory (packed: see pack.go; BENCHMARKS.md has the measurement
+// with varied records as the client makes them), so about 30 MB when full.
 const DefaultLogCapacity = 100_000
+
+// RecordMemory is a generous figure of the memory a record held costs,
+// headers and body previews included (the measured mean is below half of
+// it): what a bound on the ring's size is computed with.
+const RecordMemory = 600
 
 // maxViews bounds the filtered views a Log keeps up to date on Append. Past
 // it the least recently requested one is detached (see View.Evicted).
@@ -13,14 +20,22 @@ const maxViews = 16
 // Log is a bounded ring of records, oldest first, with filtered views that
 // stay right while old records fall out. Every record appended gets a
 // sequence number (0, 1, 2, ...); the ring holds the last Cap() of them.
-// Append is O(1) amortised and does not allocate once the ring is full.
+// Records are held packed (pack.go): Append is O(1) amortised and, once the
+// ring is full, allocates nothing but the strings it interns.
 //
 // A Log is not safe for concurrent use: only the UI loop touches it.
 type Log struct {
-	buf     []Record // grows up to capacity, then is overwritten in place
+	slots   []slot // grows up to capacity, then is overwritten in place
 	cap     int
-	head    int    // index in buf of the oldest record held, once full
+	head    int    // index in slots of the oldest record held, once full
 	total   uint64 // records ever appended; the next record's seq
+	pk      *packer
+	blocks  []*block // oldest first, by serial
+	spare   []*block
+	serial  uint32 // the next block's
+	swept   uint64 // the oldest sequence number at the last sweep
+	scratch Record // what the filters read, decoded in place
+	scrErr  TransportError
 	views   []*View
 	zero    *View // the shared view of the zero filter
 	useTick uint64
@@ -32,13 +47,13 @@ func NewLog(capacity int) *Log {
 	if capacity < 0 {
 		capacity = 0
 	}
-	l := &Log{cap: capacity, buf: make([]Record, 0, min(capacity, 1024))}
+	l := &Log{cap: capacity, slots: make([]slot, 0, min(capacity, 1024)), pk: newPacker()}
 	l.zero = &View{log: l, all: true}
 	return l
 }
 
 // Append adds records at the newest end, evicting the oldest ones when the
-// ring is full.
+// ring is full. The log keeps copies: the records may be reused after.
 func (l *Log) Append(batch ...Record) {
 	if l.cap == 0 {
 		for i := range batch {
@@ -54,9 +69,9 @@ func (l *Log) Append(batch ...Record) {
 	for len(batch) > 0 {
 		chunk := batch[:min(len(batch), l.cap)]
 		batch = batch[len(chunk):]
-		if evict := len(l.buf) + len(chunk) - l.cap; evict > 0 && len(l.views) > 0 {
+		if evict := len(l.slots) + len(chunk) - l.cap; evict > 0 && len(l.views) > 0 {
 			// The views must see the records about to fall out first.
-			upto := l.oldestSeq() + uint64(min(evict, len(l.buf)))
+			upto := l.oldestSeq() + uint64(min(evict, len(l.slots)))
 			for _, v := range l.views {
 				v.feed(upto)
 			}
@@ -64,36 +79,92 @@ func (l *Log) Append(batch ...Record) {
 		for i := range chunk {
 			l.push(&chunk[i])
 		}
+		l.freeBlocks()
 	}
 }
 
 // push stores one record, overwriting the oldest when full.
 func (l *Log) push(r *Record) {
+	var s slot
+	l.pk.pack(r, l.total, &s)
+	b := l.room(len(l.pk.buf))
+	s.blk, s.off = b.serial, uint32(len(b.data))
+	b.data = append(b.data, l.pk.buf...)
+	b.last = l.total
 	l.total++
-	if len(l.buf) < l.cap {
-		if len(l.buf) == cap(l.buf) {
+	if len(l.slots) < l.cap {
+		if len(l.slots) == cap(l.slots) {
 			l.grow()
 		}
-		l.buf = append(l.buf, *r)
+		l.slots = append(l.slots, s)
 		return
 	}
-	l.buf[l.head] = *r
+	l.slots[l.head] = s
 	l.head++
 	if l.head == l.cap {
 		l.head = 0
 	}
 }
 
-// grow doubles the backing array, never past the capacity. Pointers handed
-// out earlier keep pointing at an identical copy in the old array.
+// room returns the block to append n bytes to: the newest, or a new one
+// (a spare when there is one).
+func (l *Log) room(n int) *block {
+	if k := len(l.blocks); k > 0 {
+		if b := l.blocks[k-1]; len(b.data)+n <= cap(b.data) {
+			return b
+		}
+	}
+	var b *block
+	if k := len(l.spare); k > 0 && n <= blockSize {
+		b = l.spare[k-1]
+		l.spare = l.spare[:k-1]
+		b.data = b.data[:0]
+	} else {
+		b = &block{data: make([]byte, 0, max(blockSize, n))}
+	}
+	b.serial = l.serial
+	l.serial++
+	l.blocks = append(l.blocks, b)
+	return b
+}
+
+// freeBlocks frees the blocks whose records all fell out, and now and then
+// the interned strings no record held uses.
+func (l *Log) freeBlocks() {
+	old := l.oldestSeq()
+	k := 0
+	for k < len(l.blocks)-1 && l.blocks[k].last < old {
+		if b := l.blocks[k]; cap(b.data) == blockSize && len(l.spare) < spareBlocks {
+			l.spare = append(l.spare, b)
+		}
+		l.blocks[k] = nil
+		k++
+	}
+	if k > 0 {
+		n := copy(l.blocks, l.blocks[k:])
+		clear(l.blocks[n:])
+		l.blocks = l.blocks[:n]
+	}
+	if gone := old - l.swept; gone >= uint64(l.cap) || gone >= uint64(l.cap/8) && l.pk.tab.crowded() {
+		l.pk.tab.sweep(old)
+		for k, b := range l.pk.bases {
+			if !l.pk.tab.holds(b.id, b.s) {
+				delete(l.pk.bases, k)
+			}
+		}
+		l.swept = old
+	}
+}
+
+// grow doubles the slots, never past the capacity.
 func (l *Log) grow() {
-	nb := make([]Record, len(l.buf), min(max(2*cap(l.buf), 16), l.cap))
-	copy(nb, l.buf)
-	l.buf = nb
+	ns := make([]slot, len(l.slots), min(max(2*cap(l.slots), 16), l.cap))
+	copy(ns, l.slots)
+	l.slots = ns
 }
 
 // Len is the number of records held.
-func (l *Log) Len() int { return len(l.buf) }
+func (l *Log) Len() int { return len(l.slots) }
 
 // Cap is the most records the log holds.
 func (l *Log) Cap() int { return l.cap }
@@ -102,7 +173,7 @@ func (l *Log) Cap() int { return l.cap }
 func (l *Log) Total() uint64 { return l.total }
 
 // Evicted is the number of records that fell out of the ring.
-func (l *Log) Evicted() uint64 { return l.total - uint64(len(l.buf)) }
+func (l *Log) Evicted() uint64 { return l.total - uint64(len(l.slots)) }
 
 // oldestSeq is the sequence number of the oldest record held (== total when
 // empty).
@@ -113,21 +184,85 @@ func (l *Log) oldestSeq() uint64 { return l.Evicted() }
 func (l *Log) OldestSeq() uint64 { return l.oldestSeq() }
 
 // At returns the i-th record held, 0 being the oldest, or nil when i is out
-// of range. The pointer stays valid (and the record unchanged) until the
-// record is evicted; records must not be modified through it.
+// of range. It is decoded afresh: the caller owns it, and it stays valid
+// after the record fell out.
 func (l *Log) At(i int) *Record {
-	if i < 0 || i >= len(l.buf) {
+	if i < 0 || i >= len(l.slots) {
 		return nil
 	}
+	r := new(Record)
+	l.decode(l.slot(i), r)
+	return r
+}
+
+// ClassAt is the class of the i-th record held (At(i).Class() without
+// decoding it), or ClassNet out of range.
+func (l *Log) ClassAt(i int) Class {
+	if i < 0 || i >= len(l.slots) {
+		return ClassNet
+	}
+	return l.slot(i).class()
+}
+
+func (s *slot) class() Class {
+	c := ClassOf(int(s.status))
+	if s.flags&flagErr != 0 && !c.IsError() {
+		return ClassNet
+	}
+	return c
+}
+
+// slot is the i-th record's slot.
+func (l *Log) slot(i int) *slot {
 	j := l.head + i
 	if j >= l.cap {
 		j -= l.cap
 	}
-	return &l.buf[j]
+	return &l.slots[j]
 }
+
+// slotSeq is the slot of the record with sequence number seq, which must
+// be held.
+func (l *Log) slotSeq(seq uint64) *slot { return l.slot(int(seq - l.oldestSeq())) }
 
 // atSeq returns the record with sequence number seq, which must be held.
 func (l *Log) atSeq(seq uint64) *Record { return l.At(int(seq - l.oldestSeq())) }
+
+// bytesOf is the packed variable part of s (and what follows it).
+func (l *Log) bytesOf(s *slot) []byte {
+	b := l.blocks[s.blk-l.blocks[0].serial]
+	return b.data[s.off:]
+}
+
+// fixed sets r's fields held in s.
+func (l *Log) fixed(s *slot, r *Record) {
+	r.ID, r.Start, r.Duration, r.Status = s.id, l.pk.start(s), time.Duration(s.dur), int(s.status)
+}
+
+// decode fills r with the whole record held in s, its strings its own.
+func (l *Log) decode(s *slot, r *Record) {
+	l.fixed(s, r)
+	u := unpacker{b: l.bytesOf(s), tab: &l.pk.tab, copy: true}
+	u.head(r, s, new(TransportError))
+	u.rest(r)
+}
+
+// match reports whether the record with sequence number seq (held) passes
+// v's filter, decoding only what it reads into the scratch record.
+func (l *Log) match(v *View, seq uint64) bool {
+	s, r := l.slotSeq(seq), &l.scratch
+	l.fixed(s, r)
+	if v.fixed {
+		r.Err = nil
+		if s.flags&flagErr != 0 {
+			r.Err = &l.scrErr
+		}
+	} else {
+		u := unpacker{b: l.bytesOf(s), tab: &l.pk.tab}
+		u.head(r, s, &l.scrErr)
+	}
+	return v.filter.Match(r)
+}
 
 // View returns a view of the records matching f. Views are cheap to keep:
 // the view of the zero filter needs no index at all, and asking again for
@@ -149,7 +284,7 @@ func (l *Log) View(f Filter) *View {
 		}
 	}
 	v := &View{
-		log: l, filter: f.clone(), lo: l.total, hi: l.total, floor: l.oldestSeq(),
+		log: l, filter: f.clone(), fixed: f.fixedOnly(), lo: l.total, hi: l.total, floor: l.oldestSeq(),
 		used: l.useTick, attached: true,
 	}
 	l.views = append(l.views, v)

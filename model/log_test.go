@@ -2,6 +2,7 @@ package model
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
@@ -88,13 +89,15 @@ func TestLogCapacities(t *testing.T) {
 	}
 }
 
-func TestLogPointerStaysValidUntilEvicted(t *testing.T) {
+func TestLogRecordOwnedByCaller(t *testing.T) {
 	l := NewLog(3000)
-	l.Append(rec(1, 200))
+	r := rec(1, 200)
+	r.Path = strings.Repeat("x", 300) // too long to intern: inline in a block
+	l.Append(r)
 	p := l.At(0)
-	l.Append(recs(2, 3000)...) // grows the backing array several times
-	if p.ID != 1 || l.At(0).ID != 1 {
-		t.Fatalf("pointer now sees ID %d", p.ID)
+	l.Append(recs(2, 30000)...) // grows the slots, fills blocks, reuses them
+	if p.ID != 1 || p.Path != r.Path || l.At(0).ID != 27001 {
+		t.Fatalf("the record taken first now reads ID %d path %.10q…", p.ID, p.Path)
 	}
 }
 
@@ -105,7 +108,7 @@ func TestViewZeroFilterIsTheLog(t *testing.T) {
 		t.Error("zero filters gave different views")
 	}
 	l.Append(recs(1, 10)...)
-	if !equalIDs(ids(v.Len(), v.At), seq(7, 10)) || v.Evicted() != 6 || v.IndexOfID(8) != 1 || v.IndexOfID(3) != -1 {
+	if !equalIDs(ids(v.Len(), v.At), seq(7, 10)) || v.Evicted() != 6 || v.IndexOfSeq(7) != 1 || v.IndexOfSeq(2) != -1 {
 		t.Errorf("zero view: ids %v evicted %d", ids(v.Len(), v.At), v.Evicted())
 	}
 	v.Close() // no effect
@@ -180,29 +183,18 @@ func TestViewDetachedAndClosed(t *testing.T) {
 	}
 }
 
-func TestViewIndexOfID(t *testing.T) {
+func TestViewIndexOfSeq(t *testing.T) {
 	l := NewLog(1000)
-	rng := rand.New(rand.NewPCG(1, 2))
-	// IDs nearly in order, as concurrent exchanges end out of order.
-	var rs []Record
-	for i := range 1500 {
-		rs = append(rs, rec(uint64(i+1), 500))
-	}
-	for i := range rs {
-		j := min(i+rng.IntN(8), len(rs)-1)
-		rs[i], rs[j] = rs[j], rs[i]
-	}
-	rs[1200].ID = 1 << 40 // one far out of order
-	l.Append(rs...)
+	l.Append(recs(1, 1500)...)
 	v := l.View(Filter{Codes: []int{500}})
 	v.Scan(-1)
 	for i := range v.Len() {
-		if got := v.IndexOfID(v.At(i).ID); got != i {
-			t.Fatalf("IndexOfID(%d) = %d, want %d", v.At(i).ID, got, i)
+		if got := v.IndexOfSeq(v.SeqAt(i)); got != i || v.At(i).ID%2 != 1 || v.ClassAt(i) != Class5xx {
+			t.Fatalf("IndexOfSeq(%d) = %d, want %d", v.SeqAt(i), got, i)
 		}
 	}
-	if v.IndexOfID(rs[0].ID) != -1 || v.IndexOfID(1<<50) != -1 {
-		t.Error("IndexOfID found a record not held")
+	if v.IndexOfSeq(0) != -1 || v.IndexOfSeq(1<<50) != -1 || v.IndexOfSeq(v.SeqAt(0)+1) != -1 {
+		t.Error("IndexOfSeq found a record not held")
 	}
 }
 

@@ -88,6 +88,26 @@ func (q *Query) Match(r *Record) bool {
 	return q == nil || q.root.match(r)
 }
 
+// fixedOnly reports whether the query reads only a record's ID, Start,
+// Duration, Status and whether Err is set: what a Log matches without
+// decoding the rest.
+func (q *Query) fixedOnly() bool { return q == nil || q.root.fixedOnly() }
+
+func (n *node) fixedOnly() bool {
+	switch n.op {
+	case opAnd, opOr, opNot:
+		for _, x := range n.kids {
+			if !x.fixedOnly() {
+				return false
+			}
+		}
+		return true
+	case opClass, opStatus, opDur, opTime:
+		return true
+	}
+	return false
+}
+
 // Equal reports whether q and o have the same canonical text and their
 // time terms resolved to the same instants (nil equals nil): last:5m typed
 // now and an hour ago are different queries.

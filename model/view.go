@@ -18,6 +18,7 @@ type View struct {
 	log    *Log
 	filter Filter
 	all    bool // the zero filter: the log itself, no index
+	fixed  bool // the filter reads only what the log's slots hold
 	// The matches are back, reversed, then fwd[off:]: back holds those the
 	// scan found going back from the view's creation, newest first;
 	// fwd those from its creation on, oldest first.
@@ -48,7 +49,7 @@ func (v *View) Len() int {
 func (v *View) held() int { return len(v.back) + len(v.fwd) - v.off }
 
 // At returns the i-th matching record held, 0 being the oldest, or nil when
-// i is out of range. The pointer is valid as for Log.At.
+// i is out of range, decoded afresh as by Log.At.
 func (v *View) At(i int) *Record {
 	if v.all {
 		return v.log.At(i)
@@ -58,6 +59,19 @@ func (v *View) At(i int) *Record {
 		return nil
 	}
 	return v.log.atSeq(v.seq(i))
+}
+
+// ClassAt is the class of the i-th matching record held, without decoding
+// it (ClassNet out of range).
+func (v *View) ClassAt(i int) Class {
+	if v.all {
+		return v.log.ClassAt(i)
+	}
+	v.sync()
+	if i < 0 || i >= v.held() {
+		return ClassNet
+	}
+	return v.log.slotSeq(v.seq(i)).class()
 }
 
 // SeqAt returns the log sequence number of the i-th matching record held
@@ -212,42 +226,11 @@ func (v *View) scanBack(budget, want int) {
 	l := v.log
 	for v.lo > v.floor && budget != 0 && (want < 0 || v.held() < want) {
 		v.lo--
-		if v.filter.Match(l.atSeq(v.lo)) {
+		if l.match(v, v.lo) {
 			v.back = append(v.back, v.lo)
 		}
 		budget--
 	}
-}
-
-// IndexOfID returns the index of the held matching record with the given
-// ID, or -1. Records are in append order, which is nearly ID order, so it
-// looks near where a binary search lands first, then everywhere.
-func (v *View) IndexOfID(id uint64) int {
-	n := v.Len()
-	lo, hi := 0, n
-	for lo < hi {
-		m := int(uint(lo+hi) >> 1)
-		if v.At(m).ID < id {
-			lo = m + 1
-		} else {
-			hi = m
-		}
-	}
-	const near = 256
-	for d := 0; d <= near; d++ {
-		if i := lo + d; i < n && v.At(i).ID == id {
-			return i
-		}
-		if i := lo - d - 1; i >= 0 && i < n && v.At(i).ID == id {
-			return i
-		}
-	}
-	for i := range n {
-		if v.At(i).ID == id {
-			return i
-		}
-	}
-	return -1
 }
 
 // Close stops the log from updating the view; later reads still work but
@@ -278,7 +261,7 @@ func (v *View) sync() {
 	}
 	v.dropEvicted()
 	for ; v.hi < l.total; v.hi++ {
-		if v.filter.Match(l.atSeq(v.hi)) {
+		if l.match(v, v.hi) {
 			v.fwd = append(v.fwd, v.hi)
 		}
 	}
@@ -292,13 +275,13 @@ func (v *View) feed(upto uint64) {
 	v.dropEvicted()
 	l := v.log
 	for s := max(v.floor, l.oldestSeq()); s < min(v.lo, upto); s++ {
-		if v.filter.Match(l.atSeq(s)) {
+		if l.match(v, s) {
 			v.evicted++
 		}
 	}
 	v.floor = max(v.floor, upto)
 	for ; v.hi < upto; v.hi++ {
-		if v.filter.Match(l.atSeq(v.hi)) {
+		if l.match(v, v.hi) {
 			v.fwd = append(v.fwd, v.hi)
 		}
 	}

@@ -97,6 +97,8 @@ type App struct {
 	// replayLine is where the replay is, as sync read it (View asks the
 	// player nothing).
 	replayLine string
+	// pacer skips the frames nobody would see (frame.go).
+	pacer pacer
 }
 
 // New builds the dashboard. It starts nothing: Run starts the session and
@@ -130,7 +132,9 @@ func New(d Deps) *App {
 	a.view = a.log.View(a.filter)
 	a.updateClearKey()
 	a.setTheme(true)
+	a.syncRows()
 	a.sync()
+	a.pacer.clock = d.Pace
 	return a
 }
 
@@ -151,6 +155,9 @@ func (a *App) Init() tea.Cmd {
 // brings what the frame shows up to date (sync), so View only draws.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
+	if recordBatch(msg) == 0 {
+		a.syncRows() // what the handlers read of the list is up to date
+	}
 	switch msg := msg.(type) {
 	case tea.WindowSizeMsg:
 		a.resize(msg.Width, msg.Height)
@@ -181,20 +188,11 @@ func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case streamEndedMsg:
 		// The session is over (stopped from outside): nothing more comes.
 	}
-	a.sync()
-	return a, cmd
-}
-
-// View draws the frame from what sync prepared; it changes nothing.
-func (a *App) View() tea.View {
-	v := tea.NewView(a.render())
-	v.AltScreen = true
-	if a.mouse {
-		v.MouseMode = tea.MouseModeCellMotion
+	if a.listDue(msg) {
+		a.syncRows()
 	}
-	// No window title: a terminal cannot be asked for the one it had, and
-	// Bubble Tea blanks a title it set when it exits.
-	return v
+	a.sync()
+	return a, tea.Batch(cmd, a.pace(msg))
 }
 
 // resize applies a new screen size.
@@ -246,10 +244,6 @@ func (a *App) setFocus(f focus) {
 // rows and drawn lines, the pane's explanation of the selected row, the
 // footer's key help. It runs after every message, so View only draws.
 func (a *App) sync() {
-	if a.rowsChanged {
-		a.rowsChanged = false
-		a.list.SetRows(a.view, a.visibleLen(), a.visibleMarks())
-	}
 	a.replayLine = a.replayText()
 	a.list.Sync()
 	if !a.lay.Detail.Empty() {
@@ -262,6 +256,15 @@ func (a *App) sync() {
 	}
 	a.syncDevices()
 	a.help.update(a)
+}
+
+// syncRows gives the list its rows again when they changed.
+func (a *App) syncRows() {
+	if a.rowsChanged {
+		a.rowsChanged = false
+		a.list.SetRows(a.view, a.visibleLen(), a.visibleMarks())
+		a.tookRows()
+	}
 }
 
 // quit starts the clean shutdown: the session stops (its streams

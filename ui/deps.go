@@ -41,6 +41,10 @@ type Deps struct {
 	APICodes *model.APICodes
 	// Now is the clock (a fixed one in tests). Default time.Now.
 	Now func() time.Time
+	// Pace is the clock that paces frames (frame.go): with it, frames that
+	// would never be drawn are not built. Nil builds one after every
+	// message, as tests want; Run sets time.Now.
+	Pace func() time.Time
 	// NoColor selects the no-colour theme (NO_COLOR with any value).
 	NoColor bool
 	// RingCap is the number of records held (default 100,000).

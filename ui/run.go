@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"os"
+	"time"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -32,6 +33,9 @@ func ProgramOptions() []tea.ProgramOption {
 // where the operator reads it). opts are added after ProgramOptions.
 func Run(ctx context.Context, deps Deps, opts ...tea.ProgramOption) error {
 	deps.NoColor = deps.NoColor || theme.NoColorRequested(os.Getenv)
+	if deps.Pace == nil {
+		deps.Pace = time.Now
+	}
 	app := New(deps)
 	if deps.Session != nil {
 		deps.Session.Start()

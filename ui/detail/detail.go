@@ -56,7 +56,8 @@ func (d *Pane) SetEmpty(text string) { d.empty = text }
 // builtFor is the key of the pane's lines.
 type builtFor struct {
 	ok    bool
-	rec   *model.Record
+	rec   bool // a record's row: seq and id say which (a fresh copy each time, so never its pointer)
+	seq   uint64
 	id    uint64
 	mark  uint64
 	w     int
@@ -86,9 +87,9 @@ func (d *Pane) SetFocused(f bool) { d.focused = f }
 // scroll position resets when the row changes; a record that only moved in
 // memory (the log's buffer grew) is rebuilt in place.
 func (d *Pane) Show(r list.Row) {
-	k := builtFor{ok: true, rec: r.Rec, w: d.w, t: d.t, empty: d.empty}
+	k := builtFor{ok: true, rec: r.Rec != nil, w: d.w, t: d.t, empty: d.empty}
 	if r.Rec != nil {
-		k.id = r.Rec.ID
+		k.seq, k.id = r.Seq, r.Rec.ID
 	}
 	if r.Mark != nil {
 		k.mark = r.Mark.ID

@@ -30,6 +30,7 @@ const HeaderRows = 1
 type Source interface {
 	Len() int
 	At(i int) *model.Record
+	ClassAt(i int) model.Class
 	SeqAt(i int) uint64
 	Rank(seq uint64) int
 }
@@ -156,15 +157,27 @@ func (l *List) Len() int { return l.n + len(l.marks) }
 
 // Row returns row i (an empty Row out of range).
 func (l *List) Row(i int) Row {
-	if i < 0 || i >= l.Len() || l.src == nil {
+	m, j := l.locate(i)
+	switch {
+	case m != nil:
+		return Row{Mark: m}
+	case j < 0:
 		return Row{}
+	}
+	return Row{Rec: l.src.At(j), Seq: l.src.SeqAt(j)}
+}
+
+// locate says what row i is without decoding a record: a mark, or the
+// j-th record (j < 0: no row).
+func (l *List) locate(i int) (m *Mark, j int) {
+	if i < 0 || i >= l.Len() || l.src == nil {
+		return nil, -1
 	}
 	k, ok := slices.BinarySearch(l.markPos, i)
 	if ok {
-		return Row{Mark: &l.marks[k]}
+		return &l.marks[k], -1
 	}
-	j := i - k // records before row i
-	return Row{Rec: l.src.At(j), Seq: l.src.SeqAt(j)}
+	return nil, i - k // records before row i
 }
 
 // rowOfRecord is the row index of the j-th record.
@@ -343,7 +356,7 @@ func (l *List) JumpError(dir int) bool {
 		start = n - 1
 	}
 	for i := start; i >= 0 && i < n; i += dir {
-		if r := l.Row(i); r.Rec != nil && r.Rec.Class().IsError() {
+		if m, j := l.locate(i); m == nil && j >= 0 && l.src.ClassAt(j).IsError() {
 			l.MoveTo(i, false)
 			return true
 		}
@@ -375,22 +388,24 @@ func (l *List) Sync() {
 	l.lines = append(l.lines, l.headerRow())
 	blank := strings.Repeat(" ", l.w)
 	cols := columnsFor(l.w)
-	l.cache.check(l.w, l.t, l.clock, l.match)
+	l.cache.check(l.w, l.t, l.clock, l.match, l.src)
 	for i := l.top; i < l.top+l.h; i++ {
-		r := l.Row(i)
+		m, j := l.locate(i)
 		switch {
-		case r.Empty():
+		case m != nil:
+			l.lines = append(l.lines, l.markRow(m, i == l.cursor))
+		case j < 0:
 			l.lines = append(l.lines, blank)
-		case r.Mark != nil:
-			l.lines = append(l.lines, l.markRow(r.Mark, i == l.cursor))
 		case i == l.cursor:
-			l.lines = append(l.lines, l.t.Selected.Render(l.t.SelectedMarker+cells(r.Rec, cols, l.clock, l.cat).plain()))
+			r := l.src.At(j)
+			l.lines = append(l.lines, l.t.Selected.Render(l.t.SelectedMarker+cells(r, cols, l.clock, l.cat).plain()))
 		default:
-			l.lines = append(l.lines, l.cache.row(r.Rec, func() string {
-				if l.Highlighted(r.Rec) {
-					return l.t.Match.Render(l.t.MatchMarker) + cells(r.Rec, cols, l.clock, l.cat).styled(l.t, r.Rec.Class(), true)
+			l.lines = append(l.lines, l.cache.row(l.src.SeqAt(j), func() string {
+				r := l.src.At(j)
+				if l.Highlighted(r) {
+					return l.t.Match.Render(l.t.MatchMarker) + cells(r, cols, l.clock, l.cat).styled(l.t, r.Class(), true)
 				}
-				return " " + cells(r.Rec, cols, l.clock, l.cat).styled(l.t, r.Rec.Class(), false)
+				return " " + cells(r, cols, l.clock, l.cat).styled(l.t, r.Class(), false)
 			}))
 		}
 	}
@@ -418,39 +433,34 @@ func (l *List) markRow(m *Mark, selected bool) string {
 	return st.Render(termtext.Fit(text, l.w))
 }
 
-// rowCache keeps drawn rows per record until the width, the theme, the
-// clock or the search changes: it checks its key on every use, so nothing
-// clears it by hand.
+// rowCache keeps drawn rows by the record's sequence number until the
+// width, the theme, the clock, the search or the source changes: it checks
+// its key on every use, so nothing clears it by hand. A row found in it
+// costs no decoding at all.
 type rowCache struct {
 	w     int
 	t     *theme.Theme
 	clock Clock
 	match Matcher
-	rows  map[uint64]cachedRow
-}
-
-// cachedRow is a drawn row and the record it was drawn from: the pointer
-// is checked on use, so two records that share an ID (two clients, a
-// concatenated replay) never show each other's row.
-type cachedRow struct {
-	rec *model.Record
-	s   string
+	src   Source
+	rows  map[uint64]string
 }
 
 // check empties the cache when its key changed, and bounds it.
-func (c *rowCache) check(w int, t *theme.Theme, clock Clock, match Matcher) {
-	if c.rows == nil || c.w != w || c.t != t || c.clock != clock || c.match != match || len(c.rows) > 4096 {
-		c.w, c.t, c.clock, c.match, c.rows = w, t, clock, match, make(map[uint64]cachedRow, 256)
+func (c *rowCache) check(w int, t *theme.Theme, clock Clock, match Matcher, src Source) {
+	if c.rows == nil || c.w != w || c.t != t || c.clock != clock || c.match != match || c.src != src || len(c.rows) > 4096 {
+		c.w, c.t, c.clock, c.match, c.src, c.rows = w, t, clock, match, src, make(map[uint64]string, 256)
 	}
 }
 
-// row returns r's drawn row, drawing it once.
-func (c *rowCache) row(r *model.Record, draw func() string) string {
-	if cr, ok := c.rows[r.ID]; ok && cr.rec == r {
-		return cr.s
+// row returns the drawn row of the record with sequence number seq,
+// drawing it once.
+func (c *rowCache) row(seq uint64, draw func() string) string {
+	if s, ok := c.rows[seq]; ok {
+		return s
 	}
 	s := draw()
-	c.rows[r.ID] = cachedRow{rec: r, s: s}
+	c.rows[seq] = s
 	return s
 }
 

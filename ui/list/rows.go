@@ -81,11 +81,11 @@ type rowText struct{ lead, status, msg, tail string }
 func (c rowText) plain() string { return c.lead + c.status + c.msg + c.tail }
 
 func (c rowText) styled(t *theme.Theme, cl model.Class, match bool) string {
-	lead := t.Text.Render(c.lead)
+	lead := t.Row.Text.Paint(c.lead)
 	if match {
-		lead = t.Match.Render(c.lead)
+		lead = t.Row.Match.Paint(c.lead)
 	}
-	return lead + t.Class[cl].Render(c.status+c.msg) + t.Muted.Render(c.tail)
+	return lead + t.Row.Class[cl].Paint(c.status+c.msg) + t.Row.Muted.Paint(c.tail)
 }
 
 // Clock says how the list writes a record's time.

@@ -100,6 +100,11 @@ type Theme struct {
 	// Online and Offline are a device's status in the device pane (ok,
 	// err); DeviceOther any other status (Inactivated, Failed).
 	Online, Offline, DeviceOther lipgloss.Style
+	// Row is the list rows' styles as Inks: Text, Match, Muted, Class.
+	Row struct {
+		Text, Match, Muted Ink
+		Class              [6]Ink
+	}
 }
 
 // NewTheme builds the colour theme for a light or dark background.
@@ -144,6 +149,10 @@ func finishTheme(t *Theme) {
 	t.Match, t.MatchMarker = t.Accent.Underline(true), "◆"
 	t.Wrong = t.Err.Underline(true)
 	t.Online, t.Offline, t.DeviceOther = t.Class[model.Class2xx], t.Err, t.Warn
+	t.Row.Text, t.Row.Match, t.Row.Muted = InkOf(t.Text), InkOf(t.Match), InkOf(t.Muted)
+	for i := range t.Class {
+		t.Row.Class[i] = InkOf(t.Class[i])
+	}
 }
 
 // NoColorTheme is the theme for NO_COLOR: no colour at all; emphasis and

@@ -1,0 +1,167 @@
+package model
+
+import (
+	"math/rand/v2"
+	"reflect"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+)
+
+// oddRecords are records of every shape a Log must give back exactly:
+// varied ones, hostile text, zones, zero and far times, errors, Date
+// headers that do and do not read back, bodies alike and unlike.
+func oddRecords(rng *rand.Rand, n int) []Record {
+	zones := []*time.Location{time.UTC, time.Local, time.FixedZone("X", 5*3600+1800), time.FixedZone("", -7*3600)}
+	texts := []string{
+		"", "ok", "\x1b[31mred\x1b[0m", "\u202eevil\u202c", "\xff\xfe bad utf-8", "\u009b31m", strings.Repeat("long ", 80),
+		"token=ab******", "日本語のメッセージ",
+	}
+	bodies := []string{
+		`{"Data":{"Properties":{"Brightness":80,"Color":"white"},"Timestamp":1796126066535}}`,
+		`{"Data":{"Properties":{"Brightness":81,"Color":"white"},"Timestamp":1796126066999}}`,
+		`{"Code":"InvalidParameter","Message":"bad"}`, strings.Repeat("z", BodyPreviewMax), "", "\x00\x01 binary",
+	}
+	pick := func(xs []string) string { return xs[rng.IntN(len(xs))] }
+	out := make([]Record, n)
+	for i := range out {
+		start := time.Unix(1796126066+int64(i), int64(rng.IntN(1e9))).In(zones[rng.IntN(len(zones))])
+		switch rng.IntN(20) {
+		case 0:
+			start = time.Time{}
+		case 1:
+			start = time.Date(9999, 12, 31, 23, 59, 59, 999, time.UTC)
+		}
+		r := Record{
+			ID: rng.Uint64N(1 << 40), Start: start, Duration: time.Duration(rng.Int64N(1 << 40)),
+			Gateway: "https://127.0.0.1:" + strconv.Itoa(9000+rng.IntN(3)), APIVersion: pick([]string{"2020-04-30", "2019-09-30"}),
+			Operation: pick([]string{"ListThings", "GetThingProperties", "Unknown"}), Method: pick([]string{"GET", "POST"}),
+			Path:       "/2020-04-30/things/pk/dev" + strconv.Itoa(rng.IntN(5)) + "/properties" + pick(texts),
+			ProductKey: pick([]string{"", "pk"}), DeviceName: pick(texts), Status: pick2(rng, []int{0, 200, 421, 503, 1 << 40, -5}),
+			APICode: pick(texts), APIMessage: pick(texts), BytesOut: rng.Int64N(1<<20) - 1, BytesIn: rng.Int64N(1 << 33),
+			Attempt: rng.IntN(5), Parent: rng.Uint64N(3), Link: Link(pick([]string{"", "retry", "renewal"})),
+			Action:       Action{Kind: ActionKind(pick([]string{"", "backoff"})), Delay: time.Duration(rng.Int64N(1 << 35)), Detail: pick(texts)},
+			RequestBody:  Body{ContentType: pick([]string{"", "application/json"}), Preview: pick(bodies), Size: rng.Int64N(9000) - 1, Truncated: rng.IntN(2) == 0},
+			ResponseBody: Body{ContentType: pick(texts), Preview: pick(bodies) + pick(texts), Size: rng.Int64N(9000), Truncated: rng.IntN(3) == 0},
+		}
+		if rng.IntN(4) == 0 {
+			r.Err = &TransportError{Kind: ErrKind(pick([]string{"", "timeout"})), Text: pick(texts)}
+		}
+		for range rng.IntN(6) {
+			h := Header{Name: pick([]string{"Content-Type", "Date", "Server", "X-Id", pick(texts)}), Value: pick(texts)}
+			if h.Name == "Date" {
+				h.Value = pick([]string{
+					start.UTC().Format(httpDate), start.Add(-3 * time.Second).UTC().Format(httpDate),
+					"Tue, 1 Dec 2026 11:54:26 GMT", "Mon, 01 Dec 2026 11:54:26 GMT", h.Value,
+				})
+			}
+			if h.Name == "X-Id" {
+				h.Value = strconv.FormatUint(rng.Uint64(), 36) // never repeats
+			}
+			r.RequestHeaders = append(r.RequestHeaders, h)
+			r.ResponseHeaders = append(r.ResponseHeaders, Header{Name: h.Value, Value: h.Name})
+		}
+		out[i] = r
+	}
+	return out
+}
+
+func pick2(rng *rand.Rand, xs []int) int { return xs[rng.IntN(len(xs))] }
+
+// sameRecord compares a record given back with the one appended: the same
+// instant in the same zone, the same fields (an empty header list and none
+// are the same).
+func sameRecord(t *testing.T, got *Record, want Record) {
+	t.Helper()
+	g := *got
+	if !g.Start.Equal(want.Start) || g.Start.Location().String() != want.Start.Location().String() {
+		t.Fatalf("record %d: start %v, want %v", want.ID, g.Start, want.Start)
+	}
+	g.Start, want.Start = time.Time{}, time.Time{}
+	if len(want.RequestHeaders) == 0 {
+		want.RequestHeaders = nil
+	}
+	if len(want.ResponseHeaders) == 0 {
+		want.ResponseHeaders = nil
+	}
+	if !reflect.DeepEqual(g, want) {
+		t.Fatalf("record %d given back differs:\n got %+v\nwant %+v", want.ID, g, want)
+	}
+}
+
+// TestLogGivesBackWhatItWasGiven: every record held reads back exactly as
+// appended, while blocks fill, are reused and interned strings are swept.
+func TestLogGivesBackWhatItWasGiven(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 9))
+	all := oddRecords(rng, 30_000)
+	l := NewLog(700)
+	for i := 0; i < len(all); {
+		n := min(1+rng.IntN(300), len(all)-i)
+		l.Append(all[i : i+n]...)
+		i += n
+		held := all[i-l.Len() : i]
+		for j := range held {
+			if j%7 == 0 || j == len(held)-1 {
+				sameRecord(t, l.At(j), held[j])
+			}
+		}
+	}
+	for j := range l.Len() {
+		sameRecord(t, l.At(j), all[len(all)-l.Len()+j])
+	}
+	if len(l.blocks) > 1+700*(2*BodyPreviewMax+4000)/blockSize {
+		t.Errorf("%d blocks held for 700 records", len(l.blocks))
+	}
+}
+
+// TestLogInternTableStaysBounded: strings that never repeat are not
+// interned, and what only evicted records used is freed.
+func TestLogInternTableStaysBounded(t *testing.T) {
+	l := NewLog(1000)
+	rs := make([]Record, 1000)
+	for round := range 100 {
+		for i := range rs {
+			n := round*len(rs) + i
+			rs[i] = Record{
+				ID: uint64(n), Path: "/things/dev" + strconv.Itoa(n), // unique
+				Operation:    "Op" + strconv.Itoa(n/2000), // repeats, then changes
+				ResponseBody: Body{Preview: `{"n":` + strconv.Itoa(n) + `,"pad":"` + strings.Repeat("p", 100) + `"}`},
+			}
+		}
+		l.Append(rs...)
+	}
+	if n := len(l.pk.tab.ids); n > 50 {
+		t.Errorf("%d strings interned, want only the operations and bases in use", n)
+	}
+	sameRecord(t, l.At(999), rs[999])
+}
+
+// TestFixedOnlyFiltersMatchLikeFull: a filter matched from the slots alone
+// agrees with one that decodes everything.
+func TestFixedOnlyFiltersMatchLikeFull(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 1))
+	all := oddRecords(rng, 3000)
+	l := NewLog(5000)
+	l.Append(all...)
+	for _, q := range []string{"5xx", "err", "421 or >1s", "not 2xx and >=400", "since:2026-12-01T00:00:00Z"} {
+		f := Filter{Query: mustQuery(t, q)}
+		if !f.fixedOnly() {
+			t.Fatalf("%q: not fixed-only", q)
+		}
+		v := l.View(f)
+		v.Scan(-1)
+		want := 0
+		for i := range all {
+			if f.Match(&all[i]) {
+				want++
+			}
+		}
+		if v.Len() != want {
+			t.Errorf("%q: %d matches, want %d", q, v.Len(), want)
+		}
+	}
+	if (&Filter{Query: mustQuery(t, "5xx and op:List*")}).fixedOnly() {
+		t.Error("a field query counted as fixed-only")
+	}
+}
