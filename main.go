@@ -720,9 +720,9 @@ func (c *exportCmd) Run(ctx context.Context) error {
 	o.Insecure = o.Insecure || c.Insecure
 	creator := har.Creator{Name: "edgetop", Version: version}
 	if c.Output == "-" {
-		return export.Write(os.Stdout, c.Format, recs, o, creator)
+		return export.Write(os.Stdout, c.Format, model.Slice(recs), o, creator)
 	}
-	if err := export.WriteFile(c.Output, c.Format, recs, o, creator); err != nil {
+	if err := export.WriteFile(c.Output, c.Format, model.Slice(recs), o, creator); err != nil {
 		return err
 	}
 	fmt.Fprintf(termtext.NewWriter(os.Stderr), "edgetop: %d %s written to %s\n", len(recs), plural(len(recs), "exchange"), c.Output)

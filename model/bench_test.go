@@ -1,7 +1,9 @@
 package model
 
 import (
+	"fmt"
 	"math/rand/v2"
+	"os"
 	"strconv"
 	"testing"
 	"time"
@@ -252,4 +254,38 @@ func matchShare(l *Log, f Filter) float64 {
 		}
 	}
 	return 100 * float64(n) / float64(l.Len())
+}
+
+// BenchmarkFindError measures the longest jump to an error (N in the
+// dashboard): back from the newest record over a full ring holding none,
+// for the whole log and for a filter matching every record. The UI's
+// budget is 50 ms a step, even at 10M (EDGETOP_BENCH_10M=1).
+func BenchmarkFindError(b *testing.B) {
+	sizes := []int{1_000_000}
+	if os.Getenv("EDGETOP_BENCH_10M") == "1" {
+		sizes = append(sizes, 10_000_000)
+	}
+	for _, n := range sizes {
+		l := NewLog(n)
+		batch := benchRecords(4096)
+		for i := range batch {
+			batch[i].Status, batch[i].Err = 200, nil
+		}
+		for l.Len() < n {
+			l.Append(batch[:min(len(batch), n-l.Len())]...)
+		}
+		for _, tc := range []struct {
+			name string
+			v    *View
+		}{{"all", l.View(Filter{})}, {"filtered", l.View(Filter{Query: mustQuery(b, "2xx")})}} {
+			tc.v.Scan(-1)
+			b.Run(fmt.Sprintf("%s/records=%d", tc.name, n), func(b *testing.B) {
+				for b.Loop() {
+					if tc.v.FindError(tc.v.Len()-1, -1) != -1 {
+						b.Fatal("found an error where there is none")
+					}
+				}
+			})
+		}
+	}
 }

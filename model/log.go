@@ -1,6 +1,9 @@
 package model
 
-import "time"
+import (
+	"sync/atomic"
+	"time"
+)
 
 // DefaultLogCapacity is the ring size edgetop uses unless a flag says
 // otherwise: a record held costs about 250 bytes of live heap and 300 of
@@ -34,6 +37,7 @@ type Log struct {
 	spare   []*block
 	serial  uint32 // the next block's
 	swept   uint64 // the oldest sequence number at the last sweep
+	pins    atomic.Int32 // snapshots held: no block is reused meanwhile
 	scratch Record // what the filters read, decoded in place
 	scrErr  TransportError
 	views   []*View
@@ -134,7 +138,7 @@ func (l *Log) freeBlocks() {
 	old := l.oldestSeq()
 	k := 0
 	for k < len(l.blocks)-1 && l.blocks[k].last < old {
-		if b := l.blocks[k]; cap(b.data) == blockSize && len(l.spare) < spareBlocks {
+		if b := l.blocks[k]; cap(b.data) == blockSize && len(l.spare) < spareBlocks && l.pins.Load() == 0 {
 			l.spare = append(l.spare, b)
 		}
 		l.blocks[k] = nil
@@ -236,8 +240,10 @@ func (l *Log) bytesOf(s *slot) []byte {
 
 // fixed sets r's fields held in s.
 func (l *Log) fixed(s *slot, r *Record) {
-	r.ID, r.Start, r.Duration, r.Status = s.id, l.pk.start(s), time.Duration(s.dur), int(s.status)
+	r.ID, r.Start, r.Duration, r.Status = s.id, l.pk.start(s), durationOf(s), int(s.status)
 }
+
+func durationOf(s *slot) time.Duration { return time.Duration(s.dur) }
 
 // decode fills r with the whole record held in s, its strings its own.
 func (l *Log) decode(s *slot, r *Record) {

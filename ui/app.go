@@ -99,6 +99,9 @@ type App struct {
 	replayLine string
 	// pacer skips the frames nobody would see (frame.go).
 	pacer pacer
+	// exportAfterScan is the file an export waits to write until the
+	// re-filter has gone through every record held.
+	exportAfterScan string
 }
 
 // New builds the dashboard. It starts nothing: Run starts the session and

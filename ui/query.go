@@ -210,7 +210,12 @@ func (a *App) handleScan() tea.Cmd {
 			break
 		}
 	}
-	return a.scanCmd()
+	var export tea.Cmd
+	if path := a.exportAfterScan; path != "" && a.view.Complete() {
+		a.exportAfterScan = ""
+		export = a.exportView(path)
+	}
+	return tea.Batch(a.scanCmd(), export)
 }
 
 // scanText is the footer's progress of a re-filter, "" when none.

@@ -78,9 +78,10 @@ func TestShape(t *testing.T) {
 	}
 	// What model may import: the standard library's pure packages and the
 	// sketch; no UI, network, file system or clock. unsafe is for the
-	// packed log's strings that alias its blocks while a filter reads them.
+	// packed log's strings that alias its blocks while a filter reads them,
+	// sync/atomic for a snapshot released on another goroutine.
 	modelOK := []string{
-		"bytes", "bufio", "cmp", "edgetop/model", "encoding/base64", "encoding/binary", "encoding/json", "errors", "fmt", "io", "math", "regexp", "slices", "sort", "unsafe",
+		"bytes", "bufio", "cmp", "edgetop/model", "encoding/base64", "encoding/binary", "encoding/json", "errors", "fmt", "io", "math", "regexp", "slices", "sort", "sync/atomic", "unsafe",
 		"strconv", "strings", "time", "unicode", "unicode/utf8", "github.com/DataDog/sketches-go/ddsketch",
 	}
 	charm := func(im string) bool {

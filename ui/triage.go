@@ -45,7 +45,7 @@ func (a *App) yank(asJSON bool) tea.Cmd {
 		text, what = string(model.AppendSafeJSON(nil, b)), "JSON"
 	} else {
 		var buf bytes.Buffer
-		if err := export.Curl(&buf, []model.Record{*r}, a.deps.Export); err != nil {
+		if err := export.Curl(&buf, model.Slice{*r}, a.deps.Export); err != nil {
 			return a.setNotice(noticeError, "copy failed: "+err.Error())
 		}
 		text, what = buf.String(), "curl command"
@@ -84,13 +84,18 @@ func (a *App) exportView(path string) tea.Cmd {
 		return a.setNotice(noticeError, "export: "+filepath.Ext(path)+
 			" is not a format edgetop writes (.jsonl, .har, .csv, .sh for curl)")
 	}
-	a.view.Scan(-1) // the whole view, not the part a re-filter examined so far
-	n := a.visibleLen()
-	recs := make([]model.Record, 0, n)
-	for i := range n {
-		recs = append(recs, *a.view.At(i))
+	if !a.view.Complete() {
+		// The whole view, not the part a re-filter examined so far: the
+		// export starts when the scan is done (handleScan), the loop never
+		// held up for it.
+		a.exportAfterScan = path
+		return a.setNotice(noticeInfo, "export: waiting for the filter to go through every record held ("+a.scanText()+")")
 	}
-	return exportCmd(path, format, recs, a.deps.Export, a.deps.Creator)
+	// A snapshot (48 bytes a record, shared blocks) is written off the
+	// loop, decoded record by record: ten million records export without
+	// a stall or ten million Records in memory.
+	snap := a.view.Snapshot(a.visibleLen())
+	return exportCmd(path, format, snap, a.deps.Export, a.deps.Creator)
 }
 
 // exported reports how an export went.
@@ -166,13 +171,14 @@ func (a *App) clockBase(recs []model.Record) {
 	}
 }
 
-// exportCmd writes recs to path in format, off the loop. The file is
-// written whole to a temporary name, then renamed, so a failed export
-// leaves no half file.
-func exportCmd(path, format string, recs []model.Record, o export.Options, c har.Creator) tea.Cmd {
+// exportCmd writes the snapshot to path in format, off the loop, and
+// releases it. The file is written whole to a temporary name, then
+// renamed, so a failed export leaves no half file.
+func exportCmd(path, format string, snap *model.Snapshot, o export.Options, c har.Creator) tea.Cmd {
 	return func() tea.Msg {
-		err := export.WriteFile(path, format, recs, o, c)
-		return exportedMsg{Path: path, N: len(recs), Err: err}
+		defer snap.Release()
+		err := export.WriteFile(path, format, snap, o, c)
+		return exportedMsg{Path: path, N: snap.Len(), Err: err}
 	}
 }
 

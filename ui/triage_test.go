@@ -380,3 +380,56 @@ func TestReplayKeysAndRewind(t *testing.T) {
 		t.Fatalf("after the rewind: %d records", a.log.Len())
 	}
 }
+
+// TestExportWaitsForTheReFilter: an export asked for while a re-filter is
+// still going through the ring waits for it (the loop never held up), then
+// writes every match held, not the part examined so far.
+func TestExportWaitsForTheReFilter(t *testing.T) {
+	a := newTestApp(t, func(d *Deps) { d.RingCap = 200_000 })
+	resize(a, 120, 40)
+	rs := manyRecords(1, 150_000)
+	want := 0
+	for i := range rs {
+		if rs[i].Class() == model.Class4xx {
+			want++
+		}
+	}
+	feed(a, rs...)
+	press(a, "/")
+	typeText(t, a, "4xx")
+	press(a, "enter")
+	if a.view.Complete() {
+		t.Fatal("the re-filter of 150,000 records was done at once: nothing to wait for")
+	}
+	press(a, "e")
+	p := a.modals.Top().(*prompt.Prompt)
+	for range len(p.Text()) {
+		press(a, "backspace")
+	}
+	path := filepath.Join(t.TempDir(), "view.jsonl")
+	typeText(t, a, path)
+	update(t, a, keyMsg("enter"))
+	if a.exportAfterScan != path {
+		t.Fatal("the export did not wait for the re-filter")
+	}
+	if !strings.Contains(ansi.Strip(a.renderFooter()), "export: waiting") {
+		t.Fatalf("no notice of the wait: %q", ansi.Strip(a.renderFooter()))
+	}
+	var m exportedMsg
+	for i := 0; ; i++ {
+		if i > 20 {
+			t.Fatal("the export never started")
+		}
+		if e, ok := findMsg[exportedMsg](t, update(t, a, scanTickMsg{})); ok {
+			m = e
+			break
+		}
+	}
+	if m.Err != nil || m.N != want {
+		t.Fatalf("export: %+v, want %d records", m, want)
+	}
+	raw, err := os.ReadFile(path)
+	if err != nil || strings.Count(string(raw), "\n") != want {
+		t.Fatalf("file holds %d lines, want %d (%v)", strings.Count(string(raw), "\n"), want, err)
+	}
+}

@@ -161,7 +161,7 @@ type action struct {
 // Write writes recs as a HAR 1.2 log, one entry per record in the order
 // given, all on one page. Entries are encoded one at a time, so a long
 // recording is never held twice in memory.
-func Write(w io.Writer, recs []model.Record, c Creator) error {
+func Write(w io.Writer, recs model.Records, c Creator) error {
 	bw := bufio.NewWriter(w)
 	var enc encoder
 	var werr error
@@ -175,21 +175,22 @@ func Write(w io.Writer, recs []model.Record, c Creator) error {
 	put([]byte(",\n    \"pages\": "))
 	put(enc.encode(pagesOf(recs), "    "))
 	put([]byte(",\n    \"entries\": ["))
-	for i := range recs {
+	for i := range recs.Len() {
 		if i > 0 {
 			put([]byte(","))
 		}
 		put([]byte("\n      "))
-		e := entryOf(&recs[i])
+		r := recs.At(i)
+		e := entryOf(r)
 		put(enc.encode(&e, "      "))
 		if enc.err != nil {
-			return fmt.Errorf("har: record %d: %w", recs[i].ID, enc.err)
+			return fmt.Errorf("har: record %d: %w", r.ID, enc.err)
 		}
 		if werr != nil {
 			return fmt.Errorf("har: writing: %w", werr)
 		}
 	}
-	if len(recs) > 0 {
+	if recs.Len() > 0 {
 		put([]byte("\n    "))
 	}
 	put([]byte("]\n  }\n}\n"))
@@ -227,19 +228,20 @@ func (e *encoder) encode(v any, prefix string) []byte {
 }
 
 // pagesOf is the one page holding every entry (none for no records).
-func pagesOf(recs []model.Record) []page {
-	if len(recs) == 0 {
+func pagesOf(recs model.Records) []page {
+	if recs.Len() == 0 {
 		return []page{}
 	}
-	first := recs[0].Start
-	for i := range recs {
-		if recs[i].Start.Before(first) {
-			first = recs[i].Start
+	r0 := recs.At(0)
+	first := r0.Start
+	for i := range recs.Len() {
+		if s := recs.At(i).Start; s.Before(first) {
+			first = s
 		}
 	}
 	return []page{{
 		StartedDateTime: first.UTC().Format(timeLayout), ID: pageID,
-		Title: "edgetop " + recs[0].Gateway, PageTimings: pageTimings{OnContentLoad: -1, OnLoad: -1},
+		Title: "edgetop " + r0.Gateway, PageTimings: pageTimings{OnContentLoad: -1, OnLoad: -1},
 	}}
 }
 

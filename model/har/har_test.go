@@ -106,7 +106,7 @@ func samples() []model.Record {
 func writeHAR(t *testing.T, recs []model.Record) []byte {
 	t.Helper()
 	var b bytes.Buffer
-	if err := har.Write(&b, recs, creator); err != nil {
+	if err := har.Write(&b, model.Slice(recs), creator); err != nil {
 		t.Fatal(err)
 	}
 	if !json.Valid(b.Bytes()) {

@@ -117,7 +117,7 @@ func FuzzRead(f *testing.F) {
 	// Small seeds: the fuzzer minimises each new input it finds, and the
 	// cost of that grows with the input (a whole sample log is 10 KB).
 	var b bytes.Buffer
-	if err := har.Write(&b, samples()[4:6], creator); err != nil {
+	if err := har.Write(&b, model.Slice(samples()[4:6]), creator); err != nil {
 		f.Fatal(err)
 	}
 	f.Add(b.Bytes())
@@ -152,7 +152,7 @@ func abs(d time.Duration) time.Duration { return max(d, -d) }
 func rewrite(t *testing.T, recs []model.Record) []model.Record {
 	t.Helper()
 	var b bytes.Buffer
-	if err := har.Write(&b, recs, creator); err != nil {
+	if err := har.Write(&b, model.Slice(recs), creator); err != nil {
 		t.Fatal(err)
 	}
 	if !json.Valid(b.Bytes()) {

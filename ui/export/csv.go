@@ -28,14 +28,14 @@ var csvHeader = []string{
 // spreadsheet would take for a formula (starting with = + - @, a tab or a
 // carriage return, after any spaces) gets a leading ' so that it stays
 // text.
-func CSV(w io.Writer, recs []model.Record) error {
+func CSV(w io.Writer, recs model.Records) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(csvHeader); err != nil {
 		return fmt.Errorf("export csv: %w", err)
 	}
 	row := make([]string, len(csvHeader))
-	for i := range recs {
-		fillRow(row, &recs[i])
+	for i := range recs.Len() {
+		fillRow(row, recs.At(i))
 		for j := range row {
 			row[j] = safeCell(row[j])
 		}

@@ -53,7 +53,7 @@ var skipHeaders = []string{"host", "content-length", "cookie", "authorization", 
 // change is left out, a body it changes is sent with a comment saying so.
 // Each command has -g and --path-as-is, so that curl neither expands
 // globs nor folds dot segments in the recorded path.
-func Curl(w io.Writer, recs []model.Record, o Options) error {
+func Curl(w io.Writer, recs model.Records, o Options) error {
 	bw := bufio.NewWriter(w)
 	var b strings.Builder
 	writeCurlHead(&b, recs, o)
@@ -61,12 +61,12 @@ func Curl(w io.Writer, recs []model.Record, o Options) error {
 		if _, err := bw.WriteString(b.String()); err != nil {
 			return fmt.Errorf("export curl: %w", err)
 		}
-		if i == len(recs) {
+		if i == recs.Len() {
 			break
 		}
 		b.Reset()
 		b.WriteByte('\n')
-		writeCommand(&b, curlCommand(&recs[i], o))
+		writeCommand(&b, curlCommand(recs.At(i), o))
 	}
 	if err := bw.Flush(); err != nil {
 		return fmt.Errorf("export curl: %w", err)
@@ -74,9 +74,9 @@ func Curl(w io.Writer, recs []model.Record, o Options) error {
 	return nil
 }
 
-func writeCurlHead(b *strings.Builder, recs []model.Record, o Options) {
+func writeCurlHead(b *strings.Builder, recs model.Records, o Options) {
 	b.WriteString("#!/bin/sh\n")
-	fmt.Fprintf(b, "# edgetop: %d recorded %s as curl commands.\n", len(recs), plural(len(recs), "exchange", "exchanges"))
+	fmt.Fprintf(b, "# edgetop: %d recorded %s as curl commands.\n", recs.Len(), plural(recs.Len(), "exchange", "exchanges"))
 	b.WriteString("# Secrets were masked when they were recorded: each command sends the auth\n" +
 		"# cookie in $EDGETOP_TOKEN. To get a token (curl asks for the password):\n#\n")
 	for _, t := range tokenTargets(recs) {
@@ -93,10 +93,11 @@ type target struct{ gateway, version string }
 // tokenTargets are the recording's gateways and versions, in order of
 // first use, as they can be written safely ("GATEWAY" when a recorded one
 // cannot).
-func tokenTargets(recs []model.Record) []target {
+func tokenTargets(recs model.Records) []target {
 	var out []target
-	for i := range recs {
-		t := target{gateway: recs[i].Gateway, version: recs[i].APIVersion}
+	for i := range recs.Len() {
+		r := recs.At(i)
+		t := target{gateway: r.Gateway, version: r.APIVersion}
 		if termtext.Sanitize(t.gateway) != t.gateway || !safeGateway(t.gateway) {
 			t.gateway = "GATEWAY"
 		}

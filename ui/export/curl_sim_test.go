@@ -146,7 +146,7 @@ func TestCurlAgainstSimulator(t *testing.T) {
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := export.Curl(&b, recs, export.Options{CAFile: caFile, User: "admin"}); err != nil {
+	if err := export.Curl(&b, model.Slice(recs), export.Options{CAFile: caFile, User: "admin"}); err != nil {
 		t.Fatal(err)
 	}
 	script := b.String()
@@ -232,7 +232,7 @@ func TestCurlAgainstSimulator(t *testing.T) {
 // sanitised text.
 func TestCurlHostileScript(t *testing.T) {
 	var b bytes.Buffer
-	if err := export.Curl(&b, fixed(), export.Options{User: "admin"}); err != nil {
+	if err := export.Curl(&b, model.Slice(fixed()), export.Options{User: "admin"}); err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()

@@ -38,7 +38,7 @@ func Formats() []string { return []string{"jsonl", "har", "curl", "csv"} }
 
 // Write writes recs in format: "jsonl", "har", "curl" or "csv" (in any
 // case). o is used by curl, c by har.
-func Write(w io.Writer, format string, recs []model.Record, o Options, c har.Creator) error {
+func Write(w io.Writer, format string, recs model.Records, o Options, c har.Creator) error {
 	switch strings.ToLower(format) {
 	case "jsonl":
 		return JSONL(w, recs)
@@ -55,13 +55,14 @@ func Write(w io.Writer, format string, recs []model.Record, o Options, c har.Cre
 // JSONL writes one record per line in its JSON form (model.Record), the
 // form edgetop records and replays, with every control and invisible
 // character escaped.
-func JSONL(w io.Writer, recs []model.Record) error {
+func JSONL(w io.Writer, recs model.Records) error {
 	bw := bufio.NewWriter(w)
 	var line []byte
-	for i := range recs {
-		b, err := json.Marshal(&recs[i])
+	for i := range recs.Len() {
+		r := recs.At(i)
+		b, err := json.Marshal(r)
 		if err != nil {
-			return fmt.Errorf("export jsonl: record %d: %w", recs[i].ID, err)
+			return fmt.Errorf("export jsonl: record %d: %w", r.ID, err)
 		}
 		line = append(model.AppendSafeJSON(line[:0], b), '\n')
 		if _, err := bw.Write(line); err != nil {

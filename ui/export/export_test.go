@@ -93,7 +93,7 @@ func fixed() []model.Record {
 // comments, what is left out and why. Refresh with go test -update.
 func TestCurlGolden(t *testing.T) {
 	var b bytes.Buffer
-	if err := export.Curl(&b, fixed(), export.Options{CAFile: "/etc/edge/ca x'.pem", Insecure: true}); err != nil {
+	if err := export.Curl(&b, model.Slice(fixed()), export.Options{CAFile: "/etc/edge/ca x'.pem", Insecure: true}); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -116,7 +116,7 @@ func TestCSV(t *testing.T) {
 	recs[6].APIMessage = "-2+3"
 	recs[7].APIMessage = "\t=1"
 	var b bytes.Buffer
-	if err := export.CSV(&b, recs); err != nil {
+	if err := export.CSV(&b, model.Slice(recs)); err != nil {
 		t.Fatal(err)
 	}
 	if err := termtext.Check(b.String(), true); err != nil {
@@ -161,7 +161,7 @@ func TestWriteFormats(t *testing.T) {
 	recs := fixed()
 	for _, f := range export.Formats() {
 		var b bytes.Buffer
-		if err := export.Write(&b, strings.ToUpper(f), recs, export.Options{}, har.Creator{Name: "edgetop", Version: "t"}); err != nil {
+		if err := export.Write(&b, strings.ToUpper(f), model.Slice(recs), export.Options{}, har.Creator{Name: "edgetop", Version: "t"}); err != nil {
 			t.Fatalf("%s: %v", f, err)
 		}
 		if err := termtext.Check(b.String(), true); err != nil {
@@ -173,7 +173,7 @@ func TestWriteFormats(t *testing.T) {
 			}
 		}
 	}
-	err := export.Write(&bytes.Buffer{}, "xml", recs, export.Options{}, har.Creator{})
+	err := export.Write(&bytes.Buffer{}, "xml", model.Slice(recs), export.Options{}, har.Creator{})
 	if err == nil || !strings.Contains(err.Error(), "jsonl, har, curl, csv") {
 		t.Fatalf("unknown format: %v", err)
 	}
@@ -182,7 +182,7 @@ func TestWriteFormats(t *testing.T) {
 func TestJSONL(t *testing.T) {
 	recs := fixed()
 	var b bytes.Buffer
-	if err := export.JSONL(&b, recs); err != nil {
+	if err := export.JSONL(&b, model.Slice(recs)); err != nil {
 		t.Fatal(err)
 	}
 	lines := strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n")
@@ -211,7 +211,7 @@ func (failWriter) Write([]byte) (int, error) { return 0, errors.New("disk full")
 
 func TestWriteErrors(t *testing.T) {
 	for _, f := range export.Formats() {
-		err := export.Write(failWriter{}, f, fixed(), export.Options{}, har.Creator{})
+		err := export.Write(failWriter{}, f, model.Slice(fixed()), export.Options{}, har.Creator{})
 		if err == nil || !strings.Contains(err.Error(), "disk full") {
 			t.Errorf("%s to a failing writer: %v", f, err)
 		}
@@ -233,7 +233,7 @@ func TestCurlNeverLeavesTheGateway(t *testing.T) {
 	} {
 		var b strings.Builder
 		r := model.Record{ID: 1, Gateway: c.gw, Path: c.path, Method: "GET", Operation: "ListThings", APIVersion: "2020-04-30"}
-		if err := export.Curl(&b, []model.Record{r}, export.Options{}); err != nil {
+		if err := export.Curl(&b, model.Slice{r}, export.Options{}); err != nil {
 			t.Fatal(err)
 		}
 		for _, l := range strings.Split(b.String(), "\n") {

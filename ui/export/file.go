@@ -32,7 +32,7 @@ func FormatOf(path string) (string, bool) {
 // gateway answered): whole, to a temporary file in the same directory that
 // is then renamed, so a failed export leaves no half file behind and an
 // existing file is replaced only by a complete one.
-func WriteFile(path, format string, recs []model.Record, o Options, c har.Creator) (err error) {
+func WriteFile(path, format string, recs model.Records, o Options, c har.Creator) (err error) {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		var pe *os.PathError

@@ -30,7 +30,7 @@ const HeaderRows = 1
 type Source interface {
 	Len() int
 	At(i int) *model.Record
-	ClassAt(i int) model.Class
+	FindError(from, dir int) int
 	SeqAt(i int) uint64
 	Rank(seq uint64) int
 }
@@ -355,13 +355,23 @@ func (l *List) JumpError(dir int) bool {
 	if dir < 0 && l.follow {
 		start = n - 1
 	}
-	for i := start; i >= 0 && i < n; i += dir {
-		if m, j := l.locate(i); m == nil && j >= 0 && l.src.ClassAt(j).IsError() {
-			l.MoveTo(i, false)
-			return true
+	if start < 0 || start >= n || l.src == nil {
+		return false
+	}
+	// The record at or past row start, in the direction of the search:
+	// a mark row there is skipped.
+	m, j := l.locate(start)
+	if m != nil {
+		k, _ := slices.BinarySearch(l.markPos, start)
+		if j = start - k; dir < 0 {
+			j-- // the record before the mark
 		}
 	}
-	return false
+	if j = l.src.FindError(j, dir); j < 0 || j >= l.n {
+		return false
+	}
+	l.MoveTo(l.rowOfRecord(j), false)
+	return true
 }
 
 // Title says what the list holds: rows, records that fell out of memory,

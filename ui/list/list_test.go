@@ -103,6 +103,16 @@ func TestJumpErrorAndTitle(t *testing.T) {
 	if !l.JumpError(+1) || l.Selected().Rec.ID != 18 {
 		t.Fatalf("n over the mark: %+v", l.Selected())
 	}
+	for _, dir := range []int{-1, +1} { // from the mark row itself
+		l.MoveTo(0, false)
+		for l.Selected().Mark == nil {
+			l.Scroll(1)
+		}
+		want := map[int]uint64{-1: 8, +1: 18}[dir]
+		if !l.JumpError(dir) || l.Selected().Rec == nil || l.Selected().Rec.ID != want {
+			t.Fatalf("from the mark, dir %d: %+v, want ID %d", dir, l.Selected(), want)
+		}
+	}
 	l.SetFollow(true)
 	if !l.JumpError(-1) || l.Selected().Rec.ID != 28 {
 		t.Fatalf("N from live: %+v", l.Selected())

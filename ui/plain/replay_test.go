@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"edgetop/edgeclient/session/recording"
+	"edgetop/model"
 	"edgetop/model/har"
 	"edgetop/ui/uitest"
 )
@@ -76,7 +77,7 @@ func TestReplayOneLinePerRecordedExchange(t *testing.T) {
 func TestHARReadBackByReplay(t *testing.T) {
 	recs := uitest.SampleRecords()
 	var buf bytes.Buffer
-	if err := har.Write(&buf, recs, har.Creator{Name: "edgetop", Version: "test"}); err != nil {
+	if err := har.Write(&buf, model.Slice(recs), har.Creator{Name: "edgetop", Version: "test"}); err != nil {
 		t.Fatal(err)
 	}
 	back, err := har.Read(&buf)
