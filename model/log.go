@@ -35,10 +35,10 @@ type Log struct {
 	pk      *packer
 	blocks  []*block // oldest first, by serial
 	spare   []*block
-	serial  uint32 // the next block's
-	swept   uint64 // the oldest sequence number at the last sweep
+	serial  uint32       // the next block's
+	swept   uint64       // the oldest sequence number at the last sweep
 	pins    atomic.Int32 // snapshots held: no block is reused meanwhile
-	scratch Record // what the filters read, decoded in place
+	scratch Record       // what the filters read, decoded in place
 	scrErr  TransportError
 	views   []*View
 	zero    *View // the shared view of the zero filter
