@@ -258,8 +258,9 @@ func matchShare(l *Log, f Filter) float64 {
 
 // BenchmarkFindError measures the longest jump to an error (N in the
 // dashboard): back from the newest record over a full ring holding none,
-// for the whole log and for a filter matching every record. The UI's
-// budget is 50 ms a step, even at 10M (EDGETOP_BENCH_10M=1).
+// for the whole log and for a filter matching every record, with no
+// budget and with the 2,000,000 records the list gives one press (the
+// UI's budget is 50 ms a step, even at 10M: EDGETOP_BENCH_10M=1).
 func BenchmarkFindError(b *testing.B) {
 	sizes := []int{1_000_000}
 	if os.Getenv("EDGETOP_BENCH_10M") == "1" {
@@ -279,13 +280,57 @@ func BenchmarkFindError(b *testing.B) {
 			v    *View
 		}{{"all", l.View(Filter{})}, {"filtered", l.View(Filter{Query: mustQuery(b, "2xx")})}} {
 			tc.v.Scan(-1)
-			b.Run(fmt.Sprintf("%s/records=%d", tc.name, n), func(b *testing.B) {
-				for b.Loop() {
-					if tc.v.FindError(tc.v.Len()-1, -1) != -1 {
-						b.Fatal("found an error where there is none")
+			for _, budget := range []int{-1, 2_000_000} {
+				b.Run(fmt.Sprintf("%s/budget=%d/records=%d", tc.name, budget, n), func(b *testing.B) {
+					for b.Loop() {
+						if i, _ := tc.v.FindError(tc.v.Len()-1, -1, budget); i != -1 {
+							b.Fatal("found an error where there is none")
+						}
 					}
-				}
-			})
+				})
+			}
 		}
+	}
+}
+
+// BenchmarkSnapshot measures taking an export's snapshot of a whole ring
+// on the UI loop: at once, and as the UI takes it, 500,000 records a
+// tick (EDGETOP_BENCH_10M=1 adds 10M).
+func BenchmarkSnapshot(b *testing.B) {
+	sizes := []int{1_000_000}
+	if os.Getenv("EDGETOP_BENCH_10M") == "1" {
+		sizes = append(sizes, 10_000_000)
+	}
+	for _, n := range sizes {
+		l := NewLog(n)
+		batch := benchRecords(4096)
+		for l.Len() < n {
+			l.Append(batch[:min(len(batch), n-l.Len())]...)
+		}
+		b.Run(fmt.Sprintf("whole/records=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				l.View(Filter{}).Snapshot(-1).Release()
+			}
+		})
+		// What the UI does in a tick: start, or take the next slice.
+		b.Run(fmt.Sprintf("first-step/records=%d", n), func(b *testing.B) {
+			for b.Loop() {
+				sb := l.View(Filter{}).SnapshotSteps(-1)
+				sb.Step(500_000)
+				sb.Snapshot().Release()
+			}
+		})
+		b.Run(fmt.Sprintf("step/records=%d", n), func(b *testing.B) {
+			sb := l.View(Filter{}).SnapshotSteps(-1)
+			defer sb.Snapshot().Release()
+			for b.Loop() {
+				if sb.Step(500_000) {
+					b.StopTimer()
+					sb.Snapshot().Release()
+					sb = l.View(Filter{}).SnapshotSteps(-1)
+					b.StartTimer()
+				}
+			}
+		})
 	}
 }

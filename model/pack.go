@@ -413,7 +413,12 @@ func (u *unpacker) bytes(n uint64) string {
 }
 
 func (u *unpacker) str() string {
-	tag := u.uvarint()
+	var tag uint64
+	if len(u.b) > 0 && u.b[0] < 0x80 { // one byte, most tags: no call
+		tag, u.b = uint64(u.b[0]), u.b[1:]
+	} else {
+		tag = u.uvarint()
+	}
 	if tag&1 == 1 {
 		return u.tab.get(uint16(tag >> 1))
 	}

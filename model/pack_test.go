@@ -213,3 +213,59 @@ func TestSnapshotReadsWhileTheLogGoesOn(t *testing.T) {
 		t.Errorf("first 3 of the log: %d records", all5.Len())
 	}
 }
+
+// TestSnapshotInStepsWhileTheRingTurns: a snapshot taken in steps holds
+// the records held when it began, in order, each exactly; those that fell
+// out before their step are counted as lost, never replaced by newer ones.
+func TestSnapshotInStepsWhileTheRingTurns(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		f        Filter
+		step     int
+		wantLost bool
+	}{
+		{"all, copy faster than eviction", Filter{}, 300, false},
+		{"all, eviction faster", Filter{}, 50, true},
+		{"filtered", Filter{Query: mustQuery(t, "not 2xx")}, 200, false},
+		{"filtered, eviction faster", Filter{Query: mustQuery(t, "not 2xx")}, 30, true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			rng := rand.New(rand.NewPCG(8, 8))
+			all := oddRecords(rng, 12_000)
+			l := NewLog(1000)
+			l.Append(all[:1000]...)
+			v := l.View(tc.f)
+			v.Scan(-1)
+			b := v.SnapshotSteps(-1)
+			_, want := b.Progress()
+			next := 1000
+			for !b.Step(tc.step) {
+				l.Append(all[next : next+100]...)
+				next += 100
+			}
+			snap := b.Snapshot()
+			defer snap.Release()
+			if (b.Lost() > 0) != tc.wantLost || snap.Len()+b.Lost() != want {
+				t.Fatalf("copied %d, lost %d, of %d", snap.Len(), b.Lost(), want)
+			}
+			// The copied ones are among those wanted, in order, each exact.
+			var held []Record
+			for i := range all[:1000] {
+				if tc.f.Match(&all[i]) {
+					held = append(held, all[i])
+				}
+			}
+			j := 0
+			for i := range snap.Len() {
+				r := snap.At(i)
+				for j < len(held) && held[j].ID != r.ID {
+					j++
+				}
+				if j == len(held) {
+					t.Fatalf("copied record %d is not one wanted, or out of order", r.ID)
+				}
+				sameRecord(t, r, held[j])
+			}
+		})
+	}
+}

@@ -76,14 +76,19 @@ func (v *View) ClassAt(i int) Class {
 
 // FindError returns the index of the first matching record held, from
 // index from on in direction dir (+1 newer, -1 older), whose class is an
-// error (Class.IsError), or -1. It reads only the log's slots: a ring of
-// ten million records is searched in a few tens of milliseconds.
-func (v *View) FindError(from, dir int) int {
+// error (Class.IsError), or -1. It reads only the log's slots (about 3 ns
+// a record) and at most budget of them (budget < 0: no limit); when the
+// budget ran out first, next is where to go on from, else -1.
+func (v *View) FindError(from, dir, budget int) (i, next int) {
 	if dir != 1 && dir != -1 {
-		return -1
+		return -1, -1
 	}
 	n := v.Len()
-	for i := from; i >= 0 && i < n; i += dir {
+	for i = from; i >= 0 && i < n; i += dir {
+		if budget == 0 {
+			return -1, i
+		}
+		budget--
 		var s *slot
 		if v.all {
 			s = v.log.slot(i)
@@ -91,10 +96,10 @@ func (v *View) FindError(from, dir int) int {
 			s = v.log.slotSeq(v.seq(i))
 		}
 		if s.class().IsError() {
-			return i
+			return i, -1
 		}
 	}
-	return -1
+	return -1, -1
 }
 
 // SeqAt returns the log sequence number of the i-th matching record held

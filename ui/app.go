@@ -100,8 +100,10 @@ type App struct {
 	// pacer skips the frames nobody would see (frame.go).
 	pacer pacer
 	// exportAfterScan is the file an export waits to write until the
-	// re-filter has gone through every record held.
+	// re-filter has gone through every record held; exporting is the
+	// export whose snapshot is being copied (triage.go).
 	exportAfterScan string
+	exporting       *exportJob
 }
 
 // New builds the dashboard. It starts nothing: Run starts the session and

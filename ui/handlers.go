@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"strconv"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -220,9 +222,14 @@ func (a *App) openPane() {
 // error row. When there is none the selection stays and a short notice
 // says so, rather than the key doing nothing visible.
 func (a *App) jumpToError(dir int) tea.Cmd {
+	found, more := a.list.JumpError(dir)
 	switch {
-	case a.list.JumpError(dir):
+	case found:
 		return nil
+	case more:
+		way := map[int]string{1: "newer", -1: "older"}[dir]
+		return a.setNotice(noticeInfo, "no error in the next "+strconv.Itoa(list.JumpBudget)+" "+way+
+			" requests; the same key looks further")
 	case a.list.Len() == 0:
 		return a.setNotice(noticeInfo, "no requests shown")
 	case dir > 0:

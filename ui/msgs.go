@@ -36,6 +36,7 @@ type noticeExpiredMsg struct{ ID uint64 }
 type exportedMsg struct {
 	Path string
 	N    int
+	Lost int // records that fell out of the ring before they were copied
 	Err  error
 }
 

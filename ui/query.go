@@ -196,7 +196,7 @@ func (a *App) scanCmd() tea.Cmd {
 
 // scanDone reports whether the views shown are complete.
 func (a *App) scanDone() bool {
-	return a.view.Complete() && (a.search.view == nil || a.search.view.Complete())
+	return a.view.Complete() && (a.search.view == nil || a.search.view.Complete()) && a.exporting == nil
 }
 
 // handleScan examines one slice of the incomplete views, and asks for the
@@ -211,7 +211,10 @@ func (a *App) handleScan() tea.Cmd {
 		}
 	}
 	var export tea.Cmd
-	if path := a.exportAfterScan; path != "" && a.view.Complete() {
+	switch path := a.exportAfterScan; {
+	case a.exporting != nil:
+		export = a.stepExport()
+	case path != "" && a.view.Complete():
 		a.exportAfterScan = ""
 		export = a.exportView(path)
 	}
@@ -225,6 +228,10 @@ func (a *App) scanText() string {
 			done, total := v.Progress()
 			return "filtering " + strconv.Itoa(100*done/max(total, 1)) + "%"
 		}
+	}
+	if a.exporting != nil {
+		done, total := a.exporting.b.Progress()
+		return "exporting " + strconv.Itoa(100*done/max(total, 1)) + "%"
 	}
 	return ""
 }

@@ -84,6 +84,10 @@ func (a *App) exportView(path string) tea.Cmd {
 		return a.setNotice(noticeError, "export: "+filepath.Ext(path)+
 			" is not a format edgetop writes (.jsonl, .har, .csv, .sh for curl)")
 	}
+	if a.exporting != nil {
+		done, total := a.exporting.b.Progress()
+		return a.setNotice(noticeWarn, "an export is still being copied ("+strconv.Itoa(100*done/max(total, 1))+"%): wait for it")
+	}
 	if !a.view.Complete() {
 		// The whole view, not the part a re-filter examined so far: the
 		// export starts when the scan is done (handleScan), the loop never
@@ -91,11 +95,34 @@ func (a *App) exportView(path string) tea.Cmd {
 		a.exportAfterScan = path
 		return a.setNotice(noticeInfo, "export: waiting for the filter to go through every record held ("+a.scanText()+")")
 	}
-	// A snapshot (48 bytes a record, shared blocks) is written off the
-	// loop, decoded record by record: ten million records export without
-	// a stall or ten million Records in memory.
-	snap := a.view.Snapshot(a.visibleLen())
-	return exportCmd(path, format, snap, a.deps.Export, a.deps.Creator)
+	// A snapshot (48 bytes a record, the blocks shared), copied a slice a
+	// tick, is written off the loop and decoded there record by record:
+	// ten million records export without a stall, and without ten million
+	// Records in memory.
+	a.exporting = &exportJob{b: a.view.SnapshotSteps(a.visibleLen()), path: path, format: format}
+	return a.stepExport()
+}
+
+// exportJob is an export whose snapshot is being copied.
+type exportJob struct {
+	b            *model.SnapshotBuilder
+	path, format string
+}
+
+// exportSlice is how many records a tick copies into an export's
+// snapshot (about 10 ms; a variable so that a test can make slices of a
+// small view).
+var exportSlice = 500_000
+
+// stepExport copies a slice of the export's snapshot, and writes it off
+// the loop once complete.
+func (a *App) stepExport() tea.Cmd {
+	j := a.exporting
+	if !j.b.Step(exportSlice) {
+		return a.scanCmd()
+	}
+	a.exporting = nil
+	return exportCmd(j.path, j.format, j.b.Snapshot(), j.b.Lost(), a.deps.Export, a.deps.Creator)
 }
 
 // exported reports how an export went.
@@ -103,7 +130,11 @@ func (a *App) exported(m exportedMsg) tea.Cmd {
 	if m.Err != nil {
 		return a.setNotice(noticeError, "export failed: "+m.Err.Error())
 	}
-	return a.setNotice(noticeInfo, "exported "+strconv.Itoa(m.N)+" "+plural(m.N, "request")+" to "+m.Path)
+	text := "exported " + strconv.Itoa(m.N) + " " + plural(m.N, "request") + " to " + m.Path
+	if m.Lost > 0 {
+		return a.setNotice(noticeWarn, text+"; "+strconv.Itoa(m.Lost)+" more fell out of memory before they were copied")
+	}
+	return a.setNotice(noticeInfo, text)
 }
 
 // openSummary shows the failure summary.
@@ -174,11 +205,11 @@ func (a *App) clockBase(recs []model.Record) {
 // exportCmd writes the snapshot to path in format, off the loop, and
 // releases it. The file is written whole to a temporary name, then
 // renamed, so a failed export leaves no half file.
-func exportCmd(path, format string, snap *model.Snapshot, o export.Options, c har.Creator) tea.Cmd {
+func exportCmd(path, format string, snap *model.Snapshot, lost int, o export.Options, c har.Creator) tea.Cmd {
 	return func() tea.Msg {
 		defer snap.Release()
 		err := export.WriteFile(path, format, snap, o, c)
-		return exportedMsg{Path: path, N: snap.Len(), Err: err}
+		return exportedMsg{Path: path, N: snap.Len(), Lost: lost, Err: err}
 	}
 }
 

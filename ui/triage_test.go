@@ -433,3 +433,47 @@ func TestExportWaitsForTheReFilter(t *testing.T) {
 		t.Fatalf("file holds %d lines, want %d (%v)", strings.Count(string(raw), "\n"), want, err)
 	}
 }
+
+// TestExportCopiesInSlices: a big view's snapshot is copied a slice a
+// tick ("exporting N%"), the records arriving meanwhile are not in it, a
+// second export waits, and the file holds exactly the view as it was.
+func TestExportCopiesInSlices(t *testing.T) {
+	defer func(n int) { exportSlice = n }(exportSlice)
+	exportSlice = 1000
+	a := newTestApp(t, func(d *Deps) { d.RingCap = 20_000 })
+	resize(a, 120, 40)
+	feed(a, manyRecords(1, 5000)...)
+	press(a, "e")
+	p := a.modals.Top().(*prompt.Prompt)
+	for range len(p.Text()) {
+		press(a, "backspace")
+	}
+	path := filepath.Join(t.TempDir(), "view.csv")
+	typeText(t, a, path)
+	update(t, a, keyMsg("enter"))
+	if a.exporting == nil || !strings.Contains(a.scanText(), "exporting 20%") {
+		t.Fatalf("no export in slices: %q", a.scanText())
+	}
+	feed(a, manyRecords(5001, 100)...) // after the export began: not in it
+	a.exportView(path + "2.csv")
+	if !strings.Contains(ansi.Strip(a.renderFooter()), "still being copied") {
+		t.Fatal("a second export did not wait for the first")
+	}
+	var m exportedMsg
+	for i := 0; ; i++ {
+		if i > 10 {
+			t.Fatal("the export never finished")
+		}
+		if e, ok := findMsg[exportedMsg](t, update(t, a, scanTickMsg{})); ok {
+			m = e
+			break
+		}
+	}
+	raw, err := os.ReadFile(path)
+	if m.Err != nil || m.N != 5000 || m.Lost != 0 || err != nil || strings.Count(string(raw), "\n") != 5001 {
+		t.Fatalf("export %+v: file of %d lines (%v), want a header and 5000 rows", m, strings.Count(string(raw), "\n"), err)
+	}
+	if a.exporting != nil || a.scanText() != "" {
+		t.Fatal("the export is still going")
+	}
+}

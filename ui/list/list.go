@@ -30,7 +30,7 @@ const HeaderRows = 1
 type Source interface {
 	Len() int
 	At(i int) *model.Record
-	FindError(from, dir int) int
+	FindError(from, dir, budget int) (i, next int)
 	SeqAt(i int) uint64
 	Rank(seq uint64) int
 }
@@ -346,17 +346,23 @@ func (l *List) Click(row int) bool {
 	return true
 }
 
+// JumpBudget is how many records one JumpError examines at most (a few
+// milliseconds): past it, the cursor goes to where the search stopped.
+var JumpBudget = 2_000_000
+
 // JumpError selects the next (dir +1, newer) or previous (-1, older) error
 // row: 4xx, 5xx or an exchange the client could not use. While following,
-// -1 starts at the newest row itself. It reports whether there was one.
-func (l *List) JumpError(dir int) bool {
+// -1 starts at the newest row itself. It reports whether there was one;
+// when JumpBudget records held none, it selects the last one it examined
+// and reports more: pressing again goes on from there.
+func (l *List) JumpError(dir int) (found, more bool) {
 	n := l.Len()
 	start := l.cursor + dir
 	if dir < 0 && l.follow {
 		start = n - 1
 	}
 	if start < 0 || start >= n || l.src == nil {
-		return false
+		return false, false
 	}
 	// The record at or past row start, in the direction of the search:
 	// a mark row there is skipped.
@@ -367,11 +373,16 @@ func (l *List) JumpError(dir int) bool {
 			j-- // the record before the mark
 		}
 	}
-	if j = l.src.FindError(j, dir); j < 0 || j >= l.n {
-		return false
+	j, next := l.src.FindError(j, dir, JumpBudget)
+	switch {
+	case next >= 0 && next < l.n:
+		l.MoveTo(l.rowOfRecord(next-dir), false)
+		return false, true
+	case j < 0 || j >= l.n:
+		return false, false
 	}
 	l.MoveTo(l.rowOfRecord(j), false)
-	return true
+	return true, false
 }
 
 // Title says what the list holds: rows, records that fell out of memory,

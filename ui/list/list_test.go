@@ -96,11 +96,12 @@ func TestSelectionFollowsItsRow(t *testing.T) {
 // what the list holds.
 func TestJumpErrorAndTitle(t *testing.T) {
 	l, _ := newList(t, 30, 100, 10)
+	jump := func(dir int) bool { found, _ := l.JumpError(dir); return found }
 	l.MoveTo(0, false)
-	if !l.JumpError(+1) || l.Selected().Rec.Status != 404 || l.Selected().Rec.ID != 8 {
+	if !jump(+1) || l.Selected().Rec.Status != 404 || l.Selected().Rec.ID != 8 {
 		t.Fatalf("n: %+v", l.Selected())
 	}
-	if !l.JumpError(+1) || l.Selected().Rec.ID != 18 {
+	if !jump(+1) || l.Selected().Rec.ID != 18 {
 		t.Fatalf("n over the mark: %+v", l.Selected())
 	}
 	for _, dir := range []int{-1, +1} { // from the mark row itself
@@ -109,14 +110,28 @@ func TestJumpErrorAndTitle(t *testing.T) {
 			l.Scroll(1)
 		}
 		want := map[int]uint64{-1: 8, +1: 18}[dir]
-		if !l.JumpError(dir) || l.Selected().Rec == nil || l.Selected().Rec.ID != want {
+		if !jump(dir) || l.Selected().Rec == nil || l.Selected().Rec.ID != want {
 			t.Fatalf("from the mark, dir %d: %+v, want ID %d", dir, l.Selected(), want)
 		}
 	}
 	l.SetFollow(true)
-	if !l.JumpError(-1) || l.Selected().Rec.ID != 28 {
+	if !jump(-1) || l.Selected().Rec.ID != 28 {
 		t.Fatalf("N from live: %+v", l.Selected())
 	}
+	// A search that runs out of budget stops where it got to, and the
+	// next press goes on from there.
+	defer func(n int) { JumpBudget = n }(JumpBudget)
+	JumpBudget = 3
+	l.SelectSeq(26) // ID 27; the errors are 8, 18 and 28
+	for _, want := range []uint64{24, 21} {
+		if found, more := l.JumpError(-1); found || !more || l.Selected().Rec.ID != want {
+			t.Fatalf("budget 3: found %v more %v at %+v, want a stop at ID %d", found, more, l.Selected(), want)
+		}
+	}
+	if found, _ := l.JumpError(-1); !found || l.Selected().Rec.ID != 18 {
+		t.Fatalf("budget 3 from ID 21: found %v at %+v, want ID 18", found, l.Selected())
+	}
+	JumpBudget = 100
 	if got := l.Title(5); got != "requests 30 (+5 older dropped from memory) · scrolled (G: live)" {
 		t.Fatalf("title %q", got)
 	}
