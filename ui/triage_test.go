@@ -284,11 +284,7 @@ func TestExportKeyWritesTheFilteredView(t *testing.T) {
 	resize(a, 120, 40)
 	feed(a, sampleRecords()...)
 	press(a, "5") // hide 5xx
-	press(a, "e")
-	p := a.modals.Top().(*prompt.Prompt)
-	for range len(p.Text()) {
-		press(a, "backspace")
-	}
+	openExportAs(t, a)
 	path := filepath.Join(t.TempDir(), "view.har")
 	typeText(t, a, path)
 	cmd := update(t, a, keyMsg("enter"))
@@ -401,11 +397,7 @@ func TestExportWaitsForTheReFilter(t *testing.T) {
 	if a.view.Complete() {
 		t.Fatal("the re-filter of 150,000 records was done at once: nothing to wait for")
 	}
-	press(a, "e")
-	p := a.modals.Top().(*prompt.Prompt)
-	for range len(p.Text()) {
-		press(a, "backspace")
-	}
+	openExportAs(t, a)
 	path := filepath.Join(t.TempDir(), "view.jsonl")
 	typeText(t, a, path)
 	update(t, a, keyMsg("enter"))
@@ -443,11 +435,7 @@ func TestExportCopiesInSlices(t *testing.T) {
 	a := newTestApp(t, func(d *Deps) { d.RingCap = 20_000 })
 	resize(a, 120, 40)
 	feed(a, manyRecords(1, 5000)...)
-	press(a, "e")
-	p := a.modals.Top().(*prompt.Prompt)
-	for range len(p.Text()) {
-		press(a, "backspace")
-	}
+	openExportAs(t, a)
 	path := filepath.Join(t.TempDir(), "view.csv")
 	typeText(t, a, path)
 	update(t, a, keyMsg("enter"))
@@ -475,5 +463,15 @@ func TestExportCopiesInSlices(t *testing.T) {
 	}
 	if a.exporting != nil || a.scanText() != "" {
 		t.Fatal("the export is still going")
+	}
+}
+
+// openExportAs opens the export prompt and clears the name it offers.
+func openExportAs(t *testing.T, a *App) {
+	t.Helper()
+	press(a, "e")
+	p := a.modals.Top().(*prompt.Prompt)
+	for range len(p.Text()) {
+		press(a, "backspace")
 	}
 }
