@@ -160,7 +160,7 @@ func (a *App) Init() tea.Cmd {
 // brings what the frame shows up to date (sync), so View only draws.
 func (a *App) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	var cmd tea.Cmd
-	if recordBatch(msg) == 0 {
+	if !background(msg) {
 		a.syncRows() // what the handlers read of the list is up to date
 	}
 	switch msg := msg.(type) {

@@ -61,18 +61,34 @@ func recordBatch(msg tea.Msg) int {
 	return 0
 }
 
+// background reports whether msg is one the list's rows may wait for: a
+// batch, a tick (frame, clock, re-filter slice) or the Watch's and the
+// device list's news, none of which reads the list. Any other message
+// (the operator's, a tour step that selects a row, a marker) gets the
+// list up to date first.
+func background(msg tea.Msg) bool {
+	switch m := msg.(type) {
+	case frameTickMsg, clockTickMsg, scanTickMsg:
+		return true
+	case eventMsg:
+		switch m.Event.Kind {
+		case session.EventRecords, session.EventWatchData, session.EventDevices, session.EventWatchOpen:
+			return true
+		}
+	}
+	return false
+}
+
 // listDue reports whether the list takes its new rows in this update:
-// always, unless msg is a batch of records (or the frame tick) while
-// records arrive fast and the list took rows less than listInterval ago.
+// always, unless msg is a background one while records arrive fast and
+// the list took rows less than listInterval ago.
 func (a *App) listDue(msg tea.Msg) bool {
 	p := &a.pacer
 	if p.clock == nil {
 		return true
 	}
-	n := recordBatch(msg)
-	p.recs += n
-	_, tick := msg.(frameTickMsg)
-	if n == 0 && !tick {
+	p.recs += recordBatch(msg)
+	if !background(msg) {
 		return true
 	}
 	return p.rate <= fastRate || p.clock().Sub(p.listAt) >= listInterval
