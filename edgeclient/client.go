@@ -111,6 +111,9 @@ func New(cfg Config) (*Client, error) {
 			MaxIdleConnsPerHost: cfg.MaxConnsPerHost,
 			MaxIdleConns:        cfg.MaxConnsPerHost,
 			IdleConnTimeout:     90 * time.Second,
+			// The edge API's headers are a few hundred bytes; net/http's
+			// default lets a gateway send 10 MB of them.
+			MaxResponseHeaderBytes: maxResponseHeaderBytes,
 		}
 		rt = tr
 	}

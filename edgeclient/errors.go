@@ -215,8 +215,12 @@ func classify(err error, parentErr error) model.ErrKind {
 	case errors.As(err, &netErr) && netErr.Timeout():
 		return model.ErrTimeout
 	}
-	if s := err.Error(); strings.Contains(s, "tls:") || strings.Contains(s, "x509:") {
+	s := err.Error()
+	switch {
+	case strings.Contains(s, "tls:") || strings.Contains(s, "x509:"):
 		return model.ErrTLS
+	case strings.Contains(s, "response headers exceeded"): // net/http: past MaxResponseHeaderBytes
+		return model.ErrMalformed
 	}
 	return model.ErrOther
 }

@@ -487,3 +487,62 @@ func TestWatchDropSaysWhy(t *testing.T) {
 		}
 	}
 }
+
+// TestHugeHeadersAreBounded: a gateway that sends tens of kilobytes of
+// headers gets a record holding at most model.HeadersMax bytes of them
+// (each value cut, the rest counted, a secret in them masked before the
+// cut); one that sends more than net/http is allowed to read fails the
+// exchange as a malformed answer, with one record.
+func TestHugeHeadersAreBounded(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost { // the login
+			w.Header().Set("Set-Cookie", "token=0123456789abcdef0123456789abcdef; Max-Age=3600; Path=/")
+			w.WriteHeader(201)
+			return
+		}
+		n := 40
+		if strings.Contains(r.URL.Path, "huge") {
+			n = 200 // 240 KB: past maxResponseHeaderBytes
+		}
+		w.Header().Set("X-Echo", strings.Repeat("a", 1020)+hostilePass+strings.Repeat("b", 500))
+		for i := range n {
+			w.Header().Add(fmt.Sprintf("X-Pad-%03d", i), strings.Repeat("v", 1200))
+		}
+		w.Header().Set("Content-Type", "application/json")
+		fmt.Fprint(w, `{"code":200,"data":{}}`)
+	}))
+	defer srv.Close()
+	rec := &recorder{}
+	c, err := New(Config{
+		Gateway: srv.URL, APIVersion: Version2020, User: "admin", Password: hostilePass,
+		CAPEM: pemOf(srv), Observer: rec, Retry: fastRetry,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Raw(t.Context(), "GET", "/2020-04-30/things/pk/big/properties", nil); err != nil {
+		t.Fatal(err)
+	}
+	r := rec.all()[len(rec.all())-1]
+	size := 0
+	for _, h := range r.ResponseHeaders {
+		size += len(h.Name) + len(h.Value)
+		if len(h.Value) > model.HeaderValueMax+len("…") {
+			t.Errorf("header %s kept %d bytes", h.Name, len(h.Value))
+		}
+		if strings.Contains(h.Value, hostilePass) || strings.Contains(h.Value, hostilePass[:6]) {
+			t.Errorf("header %s holds the password: %q", h.Name, h.Value)
+		}
+	}
+	if size > model.HeadersMax || r.HeadersCut == 0 || len(r.ResponseHeaders)+r.HeadersCut < 42 {
+		t.Errorf("kept %d bytes in %d headers, cut %d, of 42 or more", size, len(r.ResponseHeaders), r.HeadersCut)
+	}
+	before := len(rec.all())
+	if _, err := c.Raw(t.Context(), "GET", "/2020-04-30/things/pk/huge/properties", nil); err == nil {
+		t.Fatal("240 KB of headers read")
+	}
+	after := rec.all()[before:]
+	if len(after) == 0 || after[0].Err == nil || after[0].Err.Kind != model.ErrMalformed {
+		t.Fatalf("records after huge headers: %+v", after)
+	}
+}

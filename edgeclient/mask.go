@@ -127,10 +127,12 @@ const (
 // masked whole, then the preview is cut.
 const previewMargin = 1024
 
-// Caps on the API's Code and Message in a record (a body can be 8 MiB).
+// Caps on the API's Code and Message in a record (a body can be 8 MiB),
+// and on the response headers net/http reads at all.
 const (
-	maxAPICode    = 256
-	maxAPIMessage = 2048
+	maxAPICode             = 256
+	maxAPIMessage          = 2048
+	maxResponseHeaderBytes = 64 << 10
 )
 
 func newSecret(value, masked string) secret {
@@ -347,6 +349,10 @@ func (s *secrets) maskRecord(r *model.Record) {
 			hs[i].Value = s.mask(hs[i].Value)
 		}
 	}
+	// Cut after masking, so that no cut leaves part of a secret unmasked.
+	var cut int
+	r.ResponseHeaders, cut = capHeaders(r.ResponseHeaders)
+	r.HeadersCut += cut
 	for _, b := range [2]*model.Body{&r.RequestBody, &r.ResponseBody} {
 		b.ContentType = s.mask(b.ContentType)
 		b.Preview = s.mask(b.Preview)
@@ -354,6 +360,22 @@ func (s *secrets) maskRecord(r *model.Record) {
 			b.Preview, b.Truncated = cutText(b.Preview, model.BodyPreviewMax), true
 		}
 	}
+}
+
+// capHeaders keeps at most model.HeadersMax bytes of header lines, each
+// value cut at model.HeaderValueMax, and says how many lines it left out.
+func capHeaders(hs []model.Header) ([]model.Header, int) {
+	size := 0
+	for i := range hs {
+		if len(hs[i].Value) > model.HeaderValueMax {
+			hs[i].Value = cutText(hs[i].Value, model.HeaderValueMax) + "…"
+		}
+		hs[i].Name = cutText(hs[i].Name, model.HeaderValueMax)
+		if size += len(hs[i].Name) + len(hs[i].Value); size > model.HeadersMax {
+			return hs[:i:i], len(hs) - i
+		}
+	}
+	return hs, 0
 }
 
 // cutText cuts s to at most n bytes at a rune boundary.

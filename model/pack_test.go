@@ -40,7 +40,7 @@ func oddRecords(rng *rand.Rand, n int) []Record {
 			Path:       "/2020-04-30/things/pk/dev" + strconv.Itoa(rng.IntN(5)) + "/properties" + pick(texts),
 			ProductKey: pick([]string{"", "pk"}), DeviceName: pick(texts), Status: pick2(rng, []int{0, 200, 421, 503, 1 << 40, -5}),
 			APICode: pick(texts), APIMessage: pick(texts), BytesOut: rng.Int64N(1<<20) - 1, BytesIn: rng.Int64N(1 << 33),
-			Attempt: rng.IntN(5), Parent: rng.Uint64N(3), Link: Link(pick([]string{"", "retry", "renewal"})),
+			Attempt: rng.IntN(5), HeadersCut: rng.IntN(3) * 100, Parent: rng.Uint64N(3), Link: Link(pick([]string{"", "retry", "renewal"})),
 			Action:       Action{Kind: ActionKind(pick([]string{"", "backoff"})), Delay: time.Duration(rng.Int64N(1 << 35)), Detail: pick(texts)},
 			RequestBody:  Body{ContentType: pick([]string{"", "application/json"}), Preview: pick(bodies), Size: rng.Int64N(9000) - 1, Truncated: rng.IntN(2) == 0},
 			ResponseBody: Body{ContentType: pick(texts), Preview: pick(bodies) + pick(texts), Size: rng.Int64N(9000), Truncated: rng.IntN(3) == 0},

@@ -55,9 +55,13 @@ type Record struct {
 	// from; 0 when none. Link says which.
 	Parent uint64 `json:"parent,omitempty"`
 	Link   Link   `json:"link,omitempty"`
-	// RequestHeaders and ResponseHeaders are in wire order, secrets masked.
+	// RequestHeaders and ResponseHeaders are in wire order, secrets masked,
+	// at most HeadersMax bytes of them (names and values) each.
 	RequestHeaders  []Header `json:"request_headers,omitempty"`
 	ResponseHeaders []Header `json:"response_headers,omitempty"`
+	// HeadersCut counts the response header lines past HeadersMax that
+	// the record does not hold (a gateway can send megabytes of them).
+	HeadersCut int `json:"headers_cut,omitempty"`
 	// RequestBody and ResponseBody are bounded previews of the bodies.
 	RequestBody  Body `json:"request_body"`
 	ResponseBody Body `json:"response_body"`
@@ -123,6 +127,13 @@ type Body struct {
 
 // BodyPreviewMax is the largest body preview a Record holds.
 const BodyPreviewMax = 4096
+
+// HeadersMax bounds the bytes of a record's header lines, each list, and
+// HeaderValueMax one value (cut past it).
+const (
+	HeadersMax     = 4096
+	HeaderValueMax = 1024
+)
 
 // Action is what the client did about an exchange.
 type Action struct {

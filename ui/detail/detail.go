@@ -333,6 +333,9 @@ func (x explainer) exchange(p *para, r *model.Record) {
 	}
 	p.label(fmt.Sprintf("Response · %s · %sB in", explain.Latency(r.Duration), explain.Size(r.BytesIn)))
 	headers(p, r.ResponseHeaders)
+	if r.HeadersCut > 0 {
+		p.text(p.t.Muted, fmt.Sprintf("… %d more header lines, not kept", r.HeadersCut))
+	}
 	body(p, r.ResponseBody)
 }
 

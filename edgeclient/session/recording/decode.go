@@ -53,7 +53,7 @@ var recordKeys = []string{
 	"id", "start", "duration_ns", "gateway", "api_version", "operation", "method", "path",
 	"product_key", "device_name", "status", "api_code", "api_message", "error", "bytes_out",
 	"bytes_in", "attempt", "parent", "link", "request_headers", "response_headers",
-	"request_body", "response_body", "action",
+	"request_body", "response_body", "action", "headers_cut",
 }
 
 // fields decodes the whole line as r; false sends it to json.Unmarshal.
@@ -104,6 +104,8 @@ func (d *decoder) field(r *model.Record, key []byte) bool {
 		r.BytesIn, ok = d.int(64)
 	case "attempt":
 		r.Attempt, ok = d.intN()
+	case "headers_cut":
+		r.HeadersCut, ok = d.intN()
 	case "parent":
 		r.Parent, ok = d.uint()
 	case "link":
