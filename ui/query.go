@@ -194,9 +194,11 @@ func (a *App) scanCmd() tea.Cmd {
 	return scanTickCmd()
 }
 
-// scanDone reports whether the views shown are complete.
+// scanDone reports whether the views shown are complete and no export
+// waits for a tick (to start once its view is, or to copy a slice).
 func (a *App) scanDone() bool {
-	return a.view.Complete() && (a.search.view == nil || a.search.view.Complete()) && a.exporting == nil
+	return a.view.Complete() && (a.search.view == nil || a.search.view.Complete()) &&
+		a.exporting == nil && a.exportAfterScan == ""
 }
 
 // handleScan examines one slice of the incomplete views, and asks for the

@@ -93,7 +93,8 @@ func (a *App) exportView(path string) tea.Cmd {
 		// export starts when the scan is done (handleScan), the loop never
 		// held up for it.
 		a.exportAfterScan = path
-		return a.setNotice(noticeInfo, "export: waiting for the filter to go through every record held ("+a.scanText()+")")
+		return tea.Batch(a.scanCmd(), a.setNotice(noticeInfo,
+			"export: waiting for the filter to go through every record held ("+a.scanText()+")"))
 	}
 	// A snapshot (48 bytes a record, the blocks shared), copied a slice a
 	// tick, is written off the loop and decoded there record by record:

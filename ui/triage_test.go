@@ -475,3 +475,27 @@ func openExportAs(t *testing.T, a *App) {
 		press(a, "backspace")
 	}
 }
+
+// TestExportWaitingSurvivesAClearedFilter: an export waiting for a
+// re-filter still starts when the filter is cleared meanwhile (the view
+// complete at once, no scan left to tick), with the view as it is then.
+func TestExportWaitingSurvivesAClearedFilter(t *testing.T) {
+	a := newTestApp(t, func(d *Deps) { d.RingCap = 200_000 })
+	resize(a, 120, 40)
+	feed(a, manyRecords(1, 150_000)...)
+	press(a, "/")
+	typeText(t, a, "4xx")
+	press(a, "enter")
+	openExportAs(t, a)
+	path := filepath.Join(t.TempDir(), "view.jsonl")
+	typeText(t, a, path)
+	update(t, a, keyMsg("enter"))
+	press(a, "esc") // the filter cleared: the view is the whole log, complete
+	if !a.view.Complete() || a.exportAfterScan != path {
+		t.Fatalf("complete %v, waiting for %q", a.view.Complete(), a.exportAfterScan)
+	}
+	m, ok := findMsg[exportedMsg](t, update(t, a, scanTickMsg{}))
+	if !ok || m.Err != nil || m.N != 150_000 {
+		t.Fatalf("export after the filter was cleared: %+v (found %v)", m, ok)
+	}
+}
