@@ -16,8 +16,10 @@ import (
 // last one; until then View gives the last frame again, and a frameTickMsg
 // is armed so the newest state is drawn when it falls due. While records
 // arrive faster than fastRate a second, the list takes its new rows at
-// most every listInterval, the header and footer with every frame: its
-// rows are what costs most to draw and to send to the terminal. Keys,
+// most every listInterval, and the whole frame is rebuilt at most every
+// fastFrameInterval: Bubble Tea's renderer parses and diffs the whole
+// frame whenever anything in it changed, so a header redrawn alone costs
+// nearly what a full frame does (BENCHMARKS.md has both measured). Keys,
 // the mouse, a paste and a resize always rebuild at once, with the list
 // brought up to date first.
 
