@@ -262,19 +262,8 @@ func matchShare(l *Log, f Filter) float64 {
 // budget and with the 2,000,000 records the list gives one press (the
 // UI's budget is 50 ms a step, even at 10M: EDGETOP_BENCH_10M=1).
 func BenchmarkFindError(b *testing.B) {
-	sizes := []int{1_000_000}
-	if os.Getenv("EDGETOP_BENCH_10M") == "1" {
-		sizes = append(sizes, 10_000_000)
-	}
-	for _, n := range sizes {
-		l := NewLog(n)
-		batch := benchRecords(4096)
-		for i := range batch {
-			batch[i].Status, batch[i].Err = 200, nil
-		}
-		for l.Len() < n {
-			l.Append(batch[:min(len(batch), n-l.Len())]...)
-		}
+	for _, n := range bigSizes() {
+		l := fullLog(n, true)
 		for _, tc := range []struct {
 			name string
 			v    *View
@@ -297,16 +286,8 @@ func BenchmarkFindError(b *testing.B) {
 // on the UI loop: at once, and as the UI takes it, 500,000 records a
 // tick (EDGETOP_BENCH_10M=1 adds 10M).
 func BenchmarkSnapshot(b *testing.B) {
-	sizes := []int{1_000_000}
-	if os.Getenv("EDGETOP_BENCH_10M") == "1" {
-		sizes = append(sizes, 10_000_000)
-	}
-	for _, n := range sizes {
-		l := NewLog(n)
-		batch := benchRecords(4096)
-		for l.Len() < n {
-			l.Append(batch[:min(len(batch), n-l.Len())]...)
-		}
+	for _, n := range bigSizes() {
+		l := fullLog(n, false)
 		b.Run(fmt.Sprintf("whole/records=%d", n), func(b *testing.B) {
 			for b.Loop() {
 				l.View(Filter{}).Snapshot(-1).Release()
@@ -333,4 +314,27 @@ func BenchmarkSnapshot(b *testing.B) {
 			}
 		})
 	}
+}
+
+// bigSizes is 1M, and 10M with EDGETOP_BENCH_10M=1.
+func bigSizes() []int {
+	if os.Getenv("EDGETOP_BENCH_10M") == "1" {
+		return []int{1_000_000, 10_000_000}
+	}
+	return []int{1_000_000}
+}
+
+// fullLog is a full ring of n benchRecords (all 200s when ok).
+func fullLog(n int, ok bool) *Log {
+	l := NewLog(n)
+	batch := benchRecords(4096)
+	for i := range batch {
+		if ok {
+			batch[i].Status, batch[i].Err = 200, nil
+		}
+	}
+	for l.Len() < n {
+		l.Append(batch[:min(len(batch), n-l.Len())]...)
+	}
+	return l
 }
