@@ -199,15 +199,7 @@ func (l *Log) At(i int) *Record {
 	return r
 }
 
-// ClassAt is the class of the i-th record held (At(i).Class() without
-// decoding it), or ClassNet out of range.
-func (l *Log) ClassAt(i int) Class {
-	if i < 0 || i >= len(l.slots) {
-		return ClassNet
-	}
-	return l.slot(i).class()
-}
-
+// class is the record's Class (Record.Class) from its slot alone.
 func (s *slot) class() Class {
 	c := ClassOf(int(s.status))
 	if s.flags&flagErr != 0 && !c.IsError() {

@@ -189,7 +189,7 @@ func TestViewIndexOfSeq(t *testing.T) {
 	v := l.View(Filter{Codes: []int{500}})
 	v.Scan(-1)
 	for i := range v.Len() {
-		if got := v.IndexOfSeq(v.SeqAt(i)); got != i || v.At(i).ID%2 != 1 || v.ClassAt(i) != Class5xx {
+		if got := v.IndexOfSeq(v.SeqAt(i)); got != i || v.At(i).ID%2 != 1 || v.log.slotSeq(v.SeqAt(i)).class() != Class5xx {
 			t.Fatalf("IndexOfSeq(%d) = %d, want %d", v.SeqAt(i), got, i)
 		}
 	}

@@ -305,7 +305,7 @@ func (p *packer) body(b []byte, body *Body, key baseKey, seq uint64, pos int) []
 	if pv == "" {
 		return append(b, bodyEmpty)
 	}
-	if key == noBase {
+	if key&noBase != 0 { // the response's key is noBase with its direction bit
 		b = append(b, bodyInline)
 		b = binary.AppendUvarint(b, uint64(len(pv)))
 		return append(b, pv...)

@@ -105,6 +105,9 @@ func TestLogGivesBackWhatItWasGiven(t *testing.T) {
 			if j%7 == 0 || j == len(held)-1 {
 				sameRecord(t, l.At(j), held[j])
 			}
+			if c := l.slot(j).class(); c != held[j].Class() {
+				t.Fatalf("record %d: class from its slot %v, want %v", held[j].ID, c, held[j].Class())
+			}
 		}
 	}
 	for j := range l.Len() {
@@ -267,5 +270,27 @@ func TestSnapshotInStepsWhileTheRingTurns(t *testing.T) {
 				sameRecord(t, r, held[j])
 			}
 		})
+	}
+}
+
+// TestBodiesOfUnknownDevicesAreStoredWhole: a record whose device is not
+// interned (seen once) has no base to differ from, in either direction,
+// and reads back exactly.
+func TestBodiesOfUnknownDevicesAreStoredWhole(t *testing.T) {
+	l := NewLog(100)
+	var rs []Record
+	for i := range 50 {
+		rs = append(rs, Record{
+			ID: uint64(i), Operation: "GetThingProperties", ProductKey: "pk", DeviceName: "dev" + strconv.Itoa(i),
+			RequestBody:  Body{Preview: `{"ask":` + strconv.Itoa(i) + `}`},
+			ResponseBody: Body{Preview: `{"Data":{"n":` + strconv.Itoa(i) + `}}`},
+		})
+	}
+	l.Append(rs...)
+	if len(l.pk.bases) != 0 {
+		t.Errorf("%d body bases kept for devices never interned", len(l.pk.bases))
+	}
+	for i := range rs {
+		sameRecord(t, l.At(i), rs[i])
 	}
 }

@@ -61,19 +61,6 @@ func (v *View) At(i int) *Record {
 	return v.log.atSeq(v.seq(i))
 }
 
-// ClassAt is the class of the i-th matching record held, without decoding
-// it (ClassNet out of range).
-func (v *View) ClassAt(i int) Class {
-	if v.all {
-		return v.log.ClassAt(i)
-	}
-	v.sync()
-	if i < 0 || i >= v.held() {
-		return ClassNet
-	}
-	return v.log.slotSeq(v.seq(i)).class()
-}
-
 // FindError returns the index of the first matching record held, from
 // index from on in direction dir (+1 newer, -1 older), whose class is an
 // error (Class.IsError), or -1. It reads only the log's slots (about 3 ns
