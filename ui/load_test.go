@@ -24,7 +24,6 @@ import (
 	"edgetop/edgeclient"
 	"edgetop/edgeclient/session"
 	"edgetop/edgeclient/session/loadgen"
-	"edgetop/ui/theme"
 	"edgetop/ui/uitest"
 )
 
@@ -317,13 +316,7 @@ func feedDashboard(t *testing.T, spec loadSpec) loadFigures {
 	obs := edgeclient.NewChanObserver(session.ObserverBuffer)
 	eng := session.New(session.Config{Client: idleAPI{}, Records: obs})
 	cat, codes := uitest.Catalogs(t)
-	// Run's defaults, as Run applies them (keep in step with run.go).
-	deps := Deps{Session: eng, Catalog: cat, APICodes: codes}
-	deps.NoColor = deps.NoColor || theme.NoColorRequested(os.Getenv)
-	if deps.Pace == nil {
-		deps.Pace = time.Now
-	}
-	app := New(deps)
+	app := New(Deps{Session: eng, Catalog: cat, APICodes: codes}.forRun())
 	eng.Start()
 	out := &frameWriter{File: os.Stdout}
 	views := &atomic.Int64{}

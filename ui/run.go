@@ -12,6 +12,16 @@ import (
 	"edgetop/ui/theme"
 )
 
+// forRun is deps as Run uses them: NO_COLOR honoured whatever NoColor
+// says, frames paced by the wall clock.
+func (d Deps) forRun() Deps {
+	d.NoColor = d.NoColor || theme.NoColorRequested(os.Getenv)
+	if d.Pace == nil {
+		d.Pace = time.Now
+	}
+	return d
+}
+
 // ErrStartTour is Run's error when W asked for the guided tour: the
 // caller starts it once the demo's session is over.
 var ErrStartTour = errors.New("the guided tour was asked for")
@@ -32,10 +42,7 @@ func ProgramOptions() []tea.ProgramOption {
 // cookie and, when the session halted, why (the screen is gone: this is
 // where the operator reads it). opts are added after ProgramOptions.
 func Run(ctx context.Context, deps Deps, opts ...tea.ProgramOption) error {
-	deps.NoColor = deps.NoColor || theme.NoColorRequested(os.Getenv)
-	if deps.Pace == nil {
-		deps.Pace = time.Now
-	}
+	deps = deps.forRun()
 	app := New(deps)
 	if deps.Session != nil {
 		deps.Session.Start()
