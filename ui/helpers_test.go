@@ -162,6 +162,14 @@ func keyMsg(k string) tea.KeyPressMsg {
 // by running each in a goroutine with a short deadline.
 func findMsg[T any](t *testing.T, cmd tea.Cmd) (T, bool) {
 	t.Helper()
+	return findMsgWithin[T](t, cmd, 6*time.Second) // a notice's expiry is a 5 s tick
+}
+
+// findMsgWithin is findMsg waiting up to limit for each command: an
+// export's write of many records takes seconds under -race on a loaded
+// machine, where a tick that never comes must still end the wait.
+func findMsgWithin[T any](t *testing.T, cmd tea.Cmd, limit time.Duration) (T, bool) {
+	t.Helper()
 	var zero T
 	if cmd == nil {
 		return zero, false
@@ -171,7 +179,7 @@ func findMsg[T any](t *testing.T, cmd tea.Cmd) (T, bool) {
 	var msg tea.Msg
 	select {
 	case msg = <-done:
-	case <-time.After(6 * time.Second): // a notice's expiry is a 5 s tick
+	case <-time.After(limit):
 		return zero, false
 	}
 	if m, ok := msg.(T); ok {
@@ -179,7 +187,7 @@ func findMsg[T any](t *testing.T, cmd tea.Cmd) (T, bool) {
 	}
 	if b, ok := msg.(tea.BatchMsg); ok {
 		for _, c := range b {
-			if m, ok := findMsg[T](t, c); ok {
+			if m, ok := findMsgWithin[T](t, c, limit); ok {
 				return m, true
 			}
 		}

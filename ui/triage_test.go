@@ -412,7 +412,7 @@ func TestExportWaitsForTheReFilter(t *testing.T) {
 		if i > 20 {
 			t.Fatal("the export never started")
 		}
-		if e, ok := findMsg[exportedMsg](t, update(t, a, scanTickMsg{})); ok {
+		if e, ok := findMsgWithin[exportedMsg](t, update(t, a, scanTickMsg{}), exportWait); ok {
 			m = e
 			break
 		}
@@ -452,7 +452,7 @@ func TestExportCopiesInSlices(t *testing.T) {
 		if i > 10 {
 			t.Fatal("the export never finished")
 		}
-		if e, ok := findMsg[exportedMsg](t, update(t, a, scanTickMsg{})); ok {
+		if e, ok := findMsgWithin[exportedMsg](t, update(t, a, scanTickMsg{}), exportWait); ok {
 			m = e
 			break
 		}
@@ -465,6 +465,10 @@ func TestExportCopiesInSlices(t *testing.T) {
 		t.Fatal("the export is still going")
 	}
 }
+
+// exportWait is how long a test waits for an export's write: seconds
+// for 100k records under -race on a loaded machine.
+const exportWait = time.Minute
 
 // openExportAs opens the export prompt and clears the name it offers.
 func openExportAs(t *testing.T, a *App) {
@@ -482,7 +486,7 @@ func openExportAs(t *testing.T, a *App) {
 func TestExportWaitingSurvivesAClearedFilter(t *testing.T) {
 	a := newTestApp(t, func(d *Deps) { d.RingCap = 200_000 })
 	resize(a, 120, 40)
-	feed(a, manyRecords(1, 150_000)...)
+	feed(a, manyRecords(1, scanSlice+10_000)...) // more than a first page
 	press(a, "/")
 	typeText(t, a, "4xx")
 	press(a, "enter")
@@ -494,8 +498,8 @@ func TestExportWaitingSurvivesAClearedFilter(t *testing.T) {
 	if !a.view.Complete() || a.exportAfterScan != path {
 		t.Fatalf("complete %v, waiting for %q", a.view.Complete(), a.exportAfterScan)
 	}
-	m, ok := findMsg[exportedMsg](t, update(t, a, scanTickMsg{}))
-	if !ok || m.Err != nil || m.N != 150_000 {
+	m, ok := findMsgWithin[exportedMsg](t, update(t, a, scanTickMsg{}), exportWait)
+	if !ok || m.Err != nil || m.N != scanSlice+10_000 {
 		t.Fatalf("export after the filter was cleared: %+v (found %v)", m, ok)
 	}
 }
