@@ -277,21 +277,29 @@ func (l *List) reselect() {
 		l.remember()
 		return
 	}
-	idx := -1
+	idx, near := -1, false
 	if l.selMark {
 		if k := slices.IndexFunc(l.marks, func(m Mark) bool { return m.ID == l.sel }); k >= 0 {
 			idx = l.markPos[k]
 		}
 	} else if j := l.src.Rank(l.sel); j < l.n && l.src.SeqAt(j) == l.sel {
 		idx = l.rowOfRecord(j)
+	} else if l.n > 0 {
+		// It was filtered away or fell out: the nearest record before it
+		// (the oldest when none is), and the one wanted is still the old
+		// one, so a filter still going through older records, or cleared,
+		// comes back to it until the operator moves.
+		idx, near = l.rowOfRecord(max(min(j, l.n)-1, 0)), true
 	}
 	if idx < 0 {
-		idx = min(l.cursor, n-1) // it fell out or was filtered away
+		idx = min(l.cursor, n-1)
 	}
 	l.top += idx - l.cursor
 	l.cursor = idx
 	l.clamp()
-	l.remember()
+	if !near {
+		l.remember()
+	}
 }
 
 // clamp keeps the cursor and the scroll position inside the rows.

@@ -92,6 +92,44 @@ func TestSelectionFollowsItsRow(t *testing.T) {
 	}
 }
 
+// TestFilteredAwaySelectsTheNearest: off live, a filter that hides the
+// selected record selects the nearest match before it (the oldest when
+// none is before it); the filter cleared, the record first selected is
+// selected again, unless the operator moved meanwhile.
+func TestFilteredAwaySelectsTheNearest(t *testing.T) {
+	l, log := newList(t, 50, 60) // every 10th a 404: IDs 8, 18, 28, 38, 48
+	all := log.View(model.Filter{})
+	errs := log.View(model.Filter{Classes: model.ClassSet(0).With(model.Class4xx)})
+	errs.Scan(-1)
+	show := func(v *model.View) { l.SetRows(v, v.Len(), nil) }
+	id := func() uint64 {
+		if r := l.Selected().Rec; r != nil {
+			return r.ID
+		}
+		return 0
+	}
+	l.MoveTo(24, false) // record 25
+	show(errs)
+	if id() != 18 {
+		t.Fatalf("filtered away from 25: selected %d, want 18", id())
+	}
+	show(errs) // again (a batch): still the nearest, not the last fallback's
+	show(all)
+	if id() != 25 {
+		t.Fatalf("the filter cleared: selected %d, want 25 again", id())
+	}
+	l.MoveTo(4, false) // record 5: no match before it
+	show(errs)
+	if id() != 8 {
+		t.Fatalf("filtered away from 5: selected %d, want 8", id())
+	}
+	l.HandleKey(keyPress("j"), keys.Default().List) // the operator moves: 18
+	show(all)
+	if id() != 18 {
+		t.Fatalf("moved to 18 then cleared: selected %d", id())
+	}
+}
+
 // TestJumpErrorAndTitle: n/N skip marks and successes; the title says
 // what the list holds.
 func TestJumpErrorAndTitle(t *testing.T) {
