@@ -1,6 +1,9 @@
 package model
 
-import "time"
+import (
+	"strings"
+	"time"
+)
 
 // Record is one HTTP exchange between the client and a gateway: one request
 // and its response, or the transport error that replaced the response. A
@@ -184,10 +187,24 @@ func (r *Record) Unusable() bool {
 // End is Start plus Duration.
 func (r *Record) End() time.Time { return r.Start.Add(r.Duration) }
 
-// Device is "ProductKey/DeviceName", or "" when the path names no device.
+// Device is "ProductKey/DeviceName", or "" when the path names no device:
+// a key (a filter's device, a summary's group), "pk/" for a product alone.
 func (r *Record) Device() string {
 	if r.ProductKey == "" && r.DeviceName == "" {
 		return ""
 	}
 	return r.ProductKey + "/" + r.DeviceName
+}
+
+// DeviceLabel is a Device key as a person reads it: "pk/dn", or the one
+// name there is ("pk/" is the product pk), "" for none.
+func DeviceLabel(key string) string {
+	pk, dn, _ := strings.Cut(key, "/")
+	switch {
+	case dn == "":
+		return pk
+	case pk == "":
+		return dn
+	}
+	return key
 }

@@ -85,3 +85,19 @@ func TestClassOfUnusableAnswers(t *testing.T) {
 		}
 	}
 }
+
+// TestDeviceLabel: a Device key reads as the names it holds: a product
+// alone is its ProductKey, not "pk/".
+func TestDeviceLabel(t *testing.T) {
+	for _, tt := range []struct{ pk, dn, key, label string }{
+		{"a1Light", "Light01", "a1Light/Light01", "a1Light/Light01"},
+		{"a1Light", "", "a1Light/", "a1Light"},
+		{"", "Light01", "/Light01", "Light01"},
+		{"", "", "", ""},
+	} {
+		r := Record{ProductKey: tt.pk, DeviceName: tt.dn}
+		if r.Device() != tt.key || DeviceLabel(r.Device()) != tt.label {
+			t.Errorf("%q/%q: key %q label %q, want %q %q", tt.pk, tt.dn, r.Device(), DeviceLabel(r.Device()), tt.key, tt.label)
+		}
+	}
+}

@@ -43,7 +43,7 @@ func Text(groups []Group, now time.Time) string {
 	for _, g := range groups {
 		rows = append(rows, []string{
 			strconv.Itoa(g.Count), cell(statusText(g.Key)), cell(orDash(g.APICode)), cell(orDash(g.Operation)),
-			cell(orDash(g.Device)), when(g.First, now), when(g.Last, now) + " (" + ago(now.Sub(g.Last)) + ")",
+			cell(orDash(model.DeviceLabel(g.Device))), when(g.First, now), when(g.Last, now) + " (" + ago(now.Sub(g.Last)) + ")",
 		})
 	}
 	writeTable(&b, rows)

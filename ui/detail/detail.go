@@ -318,7 +318,10 @@ func actionText(r *model.Record) string {
 func (x explainer) exchange(p *para, r *model.Record) {
 	p.blank()
 	p.label("Request")
-	if dev := r.Device(); dev != "" {
+	switch dev := model.DeviceLabel(r.Device()); {
+	case r.DeviceName == "" && dev != "":
+		p.text(p.t.Text, "Product: "+dev)
+	case dev != "":
 		p.text(p.t.Text, "Device: "+dev)
 	}
 	p.wrapped(p.t.Bold, termtext.Sanitize(r.Method+" "+r.Gateway+r.Path))

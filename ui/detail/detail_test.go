@@ -78,3 +78,16 @@ func TestExplainNoResponse(t *testing.T) {
 		t.Errorf("no-response exchange:\n%s", out)
 	}
 }
+
+// TestExplainNamesAProductAlone: a product's request (GetTSL) names the
+// product, not a device "pk/".
+func TestExplainNamesAProductAlone(t *testing.T) {
+	out := explainText(t, &model.Record{Operation: "GetTSL", Method: "GET", Path: "/2020-04-30/products/a1Light/tsl", ProductKey: "a1Light", Status: 200})
+	if !strings.Contains(out, "Product: a1Light ") || strings.Contains(out, "Device:") || strings.Count(out, "a1Light/") != 1 { // the path's
+		t.Errorf("a product alone:\n%s", out)
+	}
+	out = explainText(t, &model.Record{Operation: "GetThingProperties", Method: "GET", ProductKey: "a1Light", DeviceName: "Light01", Status: 200})
+	if !strings.Contains(out, "Device: a1Light/Light01") {
+		t.Errorf("a device:\n%s", out)
+	}
+}

@@ -286,7 +286,7 @@ func (c *command) addBody(b model.Body) {
 // device and what was recorded.
 func title(r *model.Record) string {
 	s := "#" + strconv.FormatUint(r.ID, 10) + " " + r.Start.UTC().Format("2006-01-02T15:04:05.000Z07:00") + " " + clip(termtext.Sanitize(r.Operation), 60)
-	if d := r.Device(); d != "" {
+	if d := model.DeviceLabel(r.Device()); d != "" {
 		s += " " + clip(termtext.Sanitize(d), 80)
 	}
 	return s + ": recorded " + recorded(r)

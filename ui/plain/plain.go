@@ -335,11 +335,8 @@ func Line(r *model.Record, cat explain.Catalog, t *theme.Theme) string {
 	if r.Status != 0 {
 		code = strconv.Itoa(r.Status)
 	}
-	dev := r.Device()
-	switch {
-	case r.DeviceName == "" && r.ProductKey != "":
-		dev = r.ProductKey
-	case dev == "":
+	dev := model.DeviceLabel(r.Device())
+	if dev == "" {
 		dev = "-"
 	}
 	// The no-colour theme's styles draw nothing: skipping them is most of
@@ -403,7 +400,7 @@ func (p *printer) summary(w io.Writer) {
 	if devs := s.FailingDevices(3); len(devs) > 0 {
 		var parts []string
 		for _, d := range devs {
-			parts = append(parts, fmt.Sprintf("%s %d", d.Device, d.Errors))
+			parts = append(parts, fmt.Sprintf("%s %d", model.DeviceLabel(d.Device), d.Errors))
 		}
 		lines = append(lines, "most failing devices: "+strings.Join(parts, ", "))
 	}

@@ -210,7 +210,7 @@ func (p *Pane) row(g failures.Group, c columns, selected bool) string {
 	if selected {
 		lead = p.t.SelectedMarker
 	}
-	code, dev := g.APICode, g.Device
+	code, dev := g.APICode, model.DeviceLabel(g.Device)
 	if code == "" {
 		code = "-"
 	}
