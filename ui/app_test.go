@@ -168,7 +168,7 @@ func TestDurationQuits(t *testing.T) {
 }
 
 // TestPaceKeys: + and - ask the session for another pace; its EventPace
-// is shown in the footer.
+// is told once in the footer (a notice, then a quiet item that stays).
 func TestPaceKeys(t *testing.T) {
 	a := newTestApp(t)
 	resize(a, 120, 40)
@@ -178,8 +178,12 @@ func TestPaceKeys(t *testing.T) {
 		t.Fatalf("paces %v", got)
 	}
 	send(a, session.Event{Kind: session.EventPace, After: 50 * time.Millisecond})
-	if f := ansi.Strip(a.renderFooter()); !strings.Contains(f, "one call every 50ms") || !strings.Contains(f, "every 50ms") {
-		t.Fatalf("footer %q", f)
+	if f := ansi.Strip(a.renderFooter()); !strings.Contains(f, "one call every 50ms") || strings.Count(f, "every 50ms") != 1 {
+		t.Fatalf("footer while the notice is up: %q", f)
+	}
+	update(t, a, noticeExpiredMsg{ID: a.notice.id})
+	if f := ansi.Strip(a.renderFooter()); strings.Contains(f, "one call") || !strings.Contains(f, "every 50ms") {
+		t.Fatalf("footer after the notice: %q", f)
 	}
 }
 

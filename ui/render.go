@@ -41,6 +41,7 @@ func (a *App) headerData() header.Data {
 	return header.Data{
 		State: st, NoSession: a.deps.Session == nil && a.st.Gateway == "", Now: a.now,
 		Paused: a.pause.on, PausedN: a.pause.newN, PausedE: a.pause.errN,
+		Replay: a.replayState(),
 	}
 }
 
@@ -177,7 +178,8 @@ func (a *App) statusText() string {
 	if !a.mouse {
 		fixed = append(fixed, t.Muted.Render("mouse off"))
 	}
-	if a.st.Interval > 0 && a.st.Interval != a.pace0 {
+	if a.st.Interval > 0 && a.st.Interval != a.pace0 && a.notice.text != paceLine(a.st.Interval) {
+		// (not beside the notice that says the same)
 		fixed = append(fixed, t.Muted.Render("every "+explain.Latency(a.st.Interval)))
 	}
 	// The filter and the search share what the fixed parts and a notice

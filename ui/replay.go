@@ -7,8 +7,10 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"edgetop/edgeclient/session"
 	"edgetop/model"
 	"edgetop/model/failures"
+	"edgetop/ui/header"
 )
 
 // A replayed recording: p pauses the replay itself (not only the screen),
@@ -77,11 +79,27 @@ func (a *App) rewind() {
 	a.failures = failures.New()
 	a.devs.table.Reset()
 	a.marks, a.clock.Base = nil, time.Time{}
+	a.strip.demo, a.strip.tour = nil, session.Event{} // what the replay sends again brings them back
 	a.list.SetClock(a.clock)
 	a.setFilter(a.filter)
 	a.setSearch(a.search.q)
 	a.list.SetFollow(true)
 	a.refreshSummary()
+	a.relayout()
+}
+
+// replayState is where the replay is, for the header.
+func (a *App) replayState() header.Replay {
+	switch {
+	case a.replay == nil:
+		return header.NoReplay
+	case a.replay.Paused():
+		return header.ReplayPaused
+	}
+	if _, _, _, done, total := a.replay.Position(); total > 0 && done >= total {
+		return header.ReplayEnded
+	}
+	return header.Replaying
 }
 
 // replayText is the footer's account of the replay: paused or its speed,

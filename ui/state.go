@@ -1,6 +1,8 @@
 package ui
 
 import (
+	"time"
+
 	tea "charm.land/bubbletea/v2"
 
 	"edgetop/edgeclient/session"
@@ -83,6 +85,11 @@ func (a *App) visibleMarks() []list.Mark {
 	return out
 }
 
+// paceLine is the notice of a new pace.
+func paceLine(d time.Duration) string {
+	return session.Event{Kind: session.EventPace, After: d}.Line()
+}
+
 // handleEvent takes one event of the session.
 func (a *App) handleEvent(ev session.Event) tea.Cmd {
 	var cmd tea.Cmd
@@ -115,7 +122,7 @@ func (a *App) handleEvent(ev session.Event) tea.Cmd {
 		a.setStickyNotice(noticeError, ev.Text+"; "+ev.Fix)
 	case session.EventPace:
 		a.st.Interval = ev.After
-		cmd = a.setNotice(noticeInfo, ev.Line())
+		cmd = a.setNotice(noticeInfo, paceLine(ev.After))
 	case session.EventDemo:
 		a.onDemo(ev)
 	case session.EventTour:

@@ -70,3 +70,24 @@ func TestDemoStepsStayInTheStrip(t *testing.T) {
 		t.Fatal("the demo's step is a footer notice again")
 	}
 }
+
+// TestRewindClearsTheDemoStrip: a replay gone back clears the demo's
+// steps (the replay sends those up to the new position again), so the
+// strip never shows a step from after it.
+func TestRewindClearsTheDemoStrip(t *testing.T) {
+	a := newTestApp(t)
+	resize(a, 120, 40)
+	feed(a, sampleRecords()...)
+	send(a, session.Event{Kind: session.EventDemo, Text: "demo: connection limit 2", At: uitest.T0})
+	send(a, session.Event{Kind: session.EventDemo, Text: "demo: burst past the connection limit (421)", At: uitest.T0})
+	send(a, session.Event{Kind: session.EventRewind, At: uitest.T0})
+	send(a, session.Event{Kind: session.EventDemo, Text: "demo: connection limit 2", At: uitest.T0})
+	s := ansi.Strip(frame(t, a))
+	if strings.Contains(s, "burst past") || !strings.Contains(s, "connection limit 2") {
+		t.Fatalf("after going back:\n%s", s)
+	}
+	send(a, session.Event{Kind: session.EventRewind, At: uitest.T0})
+	if got := ansi.Strip(frame(t, a)); strings.Contains(got, "demo ▸") {
+		t.Fatalf("the strip stayed with no step:\n%s", got)
+	}
+}

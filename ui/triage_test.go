@@ -16,6 +16,7 @@ import (
 	"edgetop/edgeclient/session"
 	"edgetop/model"
 	"edgetop/model/har"
+	"edgetop/ui/header"
 	"edgetop/ui/list"
 	"edgetop/ui/plain"
 	"edgetop/ui/prompt"
@@ -365,6 +366,9 @@ func TestReplayKeysAndRewind(t *testing.T) {
 	foot := ansi.Strip(a.renderFooter())
 	if !strings.Contains(foot, "replay paused 13:08:31 50%") {
 		t.Fatalf("footer: %q", foot)
+	}
+	if h := ansi.Strip(header.Line(a.theme, a.width, a.headerData())); !strings.HasPrefix(h, " REPLAY paused · ") {
+		t.Fatalf("header: %q", h)
 	}
 	press(a, "F") // a summary open across the rewind
 	send(a, session.Event{Kind: session.EventRewind, At: t0})

@@ -29,7 +29,20 @@ type Data struct {
 	// Paused, with what came in since (records, errors).
 	Paused           bool
 	PausedN, PausedE int
+	// Replay is set in a replay: the state is the recorded session's.
+	Replay Replay
 }
+
+// Replay is where a replay is, for the header.
+type Replay uint8
+
+// A replay's states.
+const (
+	NoReplay Replay = iota
+	Replaying
+	ReplayPaused
+	ReplayEnded
+)
 
 // Line is the header in w cells: the long form when it fits, else the
 // compact one with the Watch stream's long form, else the compact one. The
@@ -58,6 +71,10 @@ func line(t *theme.Theme, d Data, compact, compactWatch bool) string {
 		}
 	}
 	parts := []string{" " + link(t, d, compactWatch)}
+	if r := replayBadge(t, d.Replay); r != "" {
+		// First: whatever the link says, it is the recording's.
+		parts = []string{" " + r, link(t, d, compactWatch)}
+	}
 	if d.Paused {
 		parts = append(parts, t.Warn.Render(fmt.Sprintf("PAUSED +%d new, %d errors", d.PausedN, d.PausedE)))
 	}
@@ -76,8 +93,10 @@ func line(t *theme.Theme, d Data, compact, compactWatch bool) string {
 	}
 	parts = append(parts,
 		t.Text.Render(gw+kind),
-		t.Text.Render(api+termtext.Sanitize(s.APIVersion)),
-		auth(t, d, compact))
+		t.Text.Render(api+termtext.Sanitize(s.APIVersion)))
+	if d.Replay == NoReplay { // a recording keeps no cookie: its time left means nothing now
+		parts = append(parts, auth(t, d, compact))
+	}
 	return strings.Join(parts, sep)
 }
 
@@ -112,6 +131,19 @@ func link(t *theme.Theme, d Data, compact bool) string {
 		txt += " · watch reopening"
 	}
 	return t.Class[model.Class2xx].Render(txt)
+}
+
+// replayBadge says that the screen is a replay, and where it is.
+func replayBadge(t *theme.Theme, r Replay) string {
+	switch r {
+	case Replaying:
+		return t.Accent.Render("REPLAY")
+	case ReplayPaused:
+		return t.Warn.Render("REPLAY paused")
+	case ReplayEnded:
+		return t.Muted.Render("REPLAY ended")
+	}
+	return ""
 }
 
 // auth is the user and the cookie's time left.
