@@ -900,7 +900,8 @@ func (d *dashCmd) check() error {
 
 // bytesPerRecord is what a record held costs in memory at most, headers
 // and body previews included: the mean measured with varied records is
-// under half of it (BENCHMARKS.md).
+// under half of it (BENCHMARKS.md), and the log holds bigger records to
+// it by letting the oldest fall out early.
 const bytesPerRecord = model.RecordMemory
 
 // maxRing is the largest ring this machine can hold: half its RAM, and

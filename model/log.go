@@ -1,8 +1,10 @@
 package model
 
 import (
+	"math"
 	"sync/atomic"
 	"time"
+	"unsafe"
 )
 
 // DefaultLogCapacity is the ring size edgetop uses unless a flag says
@@ -13,7 +15,10 @@ const DefaultLogCapacity = 100_000
 
 // RecordMemory is a generous figure of the memory a record held costs,
 // headers and body previews included (the measured mean is below half of
-// it): what a bound on the ring's size is computed with.
+// it): what a bound on the ring's size is computed with. A Log also holds
+// its records to it: past Cap() × RecordMemory of packed bytes (a gateway
+// sending the biggest answers edgetop keeps), the oldest fall out before
+// the ring is full, so a ring's memory is bounded whatever it is sent.
 const RecordMemory = 600
 
 // maxViews bounds the filtered views a Log keeps up to date on Append. Past
@@ -22,18 +27,22 @@ const maxViews = 16
 
 // Log is a bounded ring of records, oldest first, with filtered views that
 // stay right while old records fall out. Every record appended gets a
-// sequence number (0, 1, 2, ...); the ring holds the last Cap() of them.
+// sequence number (0, 1, 2, ...); the ring holds the last Cap() of them,
+// fewer when they are big (past Cap() × RecordMemory bytes, see there).
 // Records are held packed (pack.go): Append is O(1) amortised and, once the
 // ring is full, allocates nothing but the strings it interns.
 //
 // A Log is not safe for concurrent use: only the UI loop touches it.
 type Log struct {
-	slots   []slot // grows up to capacity, then is overwritten in place
+	slots   []slot // a ring, grown up to capacity; the n held from head on
 	cap     int
-	head    int    // index in slots of the oldest record held, once full
+	head    int    // index in slots of the oldest record held
+	n       int    // records held
 	total   uint64 // records ever appended; the next record's seq
 	pk      *packer
 	blocks  []*block // oldest first, by serial
+	bytes   int      // the blocks' size
+	budget  int      // the most bytes the blocks hold before records fall out early
 	spare   []*block
 	serial  uint32       // the next block's
 	swept   uint64       // the oldest sequence number at the last sweep
@@ -51,9 +60,21 @@ func NewLog(capacity int) *Log {
 	if capacity < 0 {
 		capacity = 0
 	}
-	l := &Log{cap: capacity, slots: make([]slot, 0, min(capacity, 1024)), pk: newPacker()}
+	l := &Log{cap: capacity, budget: byteBudget(capacity), pk: newPacker()}
 	l.zero = &View{log: l, all: true}
 	return l
+}
+
+// byteBudget is the packed bytes a ring of capacity records holds at
+// most: RecordMemory a record, less its slot (the slots are apart), and
+// two blocks of slack (the one being filled, the one falling out), so a
+// small ring of ordinary records never loses one early.
+func byteBudget(capacity int) int {
+	per := RecordMemory - int(unsafe.Sizeof(slot{}))
+	if capacity > (math.MaxInt-2*blockSize)/per {
+		return math.MaxInt
+	}
+	return capacity*per + 2*blockSize
 }
 
 // Append adds records at the newest end, evicting the oldest ones when the
@@ -73,17 +94,29 @@ func (l *Log) Append(batch ...Record) {
 	for len(batch) > 0 {
 		chunk := batch[:min(len(batch), l.cap)]
 		batch = batch[len(chunk):]
-		if evict := len(l.slots) + len(chunk) - l.cap; evict > 0 && len(l.views) > 0 {
-			// The views must see the records about to fall out first.
-			upto := l.oldestSeq() + uint64(min(evict, len(l.slots)))
-			for _, v := range l.views {
-				v.feed(upto)
-			}
+		if evict := l.n + len(chunk) - l.cap; evict > 0 {
+			l.feedViews(l.oldestSeq() + uint64(min(evict, l.n)))
 		}
 		for i := range chunk {
 			l.push(&chunk[i])
 		}
 		l.freeBlocks()
+		// Past the budget, the oldest block's records fall out (never the
+		// newest block's: the newest record always stays).
+		for l.bytes > l.budget && len(l.blocks) > 1 {
+			upto := l.blocks[0].last + 1
+			l.feedViews(upto)
+			drop := int(upto - l.oldestSeq())
+			l.head, l.n = l.index(drop), l.n-drop
+			l.freeBlocks()
+		}
+	}
+}
+
+// feedViews has the views see the records below upto, about to fall out.
+func (l *Log) feedViews(upto uint64) {
+	for _, v := range l.views {
+		v.feed(upto)
 	}
 }
 
@@ -96,18 +129,25 @@ func (l *Log) push(r *Record) {
 	b.data = append(b.data, l.pk.buf...)
 	b.last = l.total
 	l.total++
-	if len(l.slots) < l.cap {
-		if len(l.slots) == cap(l.slots) {
-			l.grow()
-		}
-		l.slots = append(l.slots, s)
+	if l.n == len(l.slots) && len(l.slots) < l.cap {
+		l.grow()
+	}
+	if l.n == len(l.slots) { // full: the oldest falls out
+		l.slots[l.head] = s
+		l.head = l.index(1)
 		return
 	}
-	l.slots[l.head] = s
-	l.head++
-	if l.head == l.cap {
-		l.head = 0
+	l.slots[l.index(l.n)] = s
+	l.n++
+}
+
+// index is the index in slots of the i-th record held.
+func (l *Log) index(i int) int {
+	j := l.head + i
+	if j >= len(l.slots) {
+		j -= len(l.slots)
 	}
+	return j
 }
 
 // room returns the block to append n bytes to: the newest, or a new one
@@ -129,6 +169,7 @@ func (l *Log) room(n int) *block {
 	b.serial = l.serial
 	l.serial++
 	l.blocks = append(l.blocks, b)
+	l.bytes += cap(b.data)
 	return b
 }
 
@@ -138,9 +179,11 @@ func (l *Log) freeBlocks() {
 	old := l.oldestSeq()
 	k := 0
 	for k < len(l.blocks)-1 && l.blocks[k].last < old {
-		if b := l.blocks[k]; cap(b.data) == blockSize && len(l.spare) < spareBlocks && l.pins.Load() == 0 {
+		b := l.blocks[k]
+		if cap(b.data) == blockSize && len(l.spare) < spareBlocks && l.pins.Load() == 0 {
 			l.spare = append(l.spare, b)
 		}
+		l.bytes -= cap(b.data)
 		l.blocks[k] = nil
 		k++
 	}
@@ -160,15 +203,17 @@ func (l *Log) freeBlocks() {
 	}
 }
 
-// grow doubles the slots, never past the capacity.
+// grow doubles the slots, never past the capacity: the ring is full, the
+// records are put in order at the start.
 func (l *Log) grow() {
-	ns := make([]slot, len(l.slots), min(max(2*cap(l.slots), 16), l.cap))
-	copy(ns, l.slots)
-	l.slots = ns
+	ns := make([]slot, min(max(2*len(l.slots), 16), l.cap))
+	n := copy(ns, l.slots[l.head:])
+	copy(ns[n:], l.slots[:l.head])
+	l.slots, l.head = ns, 0
 }
 
 // Len is the number of records held.
-func (l *Log) Len() int { return len(l.slots) }
+func (l *Log) Len() int { return l.n }
 
 // Cap is the most records the log holds.
 func (l *Log) Cap() int { return l.cap }
@@ -177,7 +222,7 @@ func (l *Log) Cap() int { return l.cap }
 func (l *Log) Total() uint64 { return l.total }
 
 // Evicted is the number of records that fell out of the ring.
-func (l *Log) Evicted() uint64 { return l.total - uint64(len(l.slots)) }
+func (l *Log) Evicted() uint64 { return l.total - uint64(l.n) }
 
 // oldestSeq is the sequence number of the oldest record held (== total when
 // empty).
@@ -191,7 +236,7 @@ func (l *Log) OldestSeq() uint64 { return l.oldestSeq() }
 // of range. It is decoded afresh: the caller owns it, and it stays valid
 // after the record fell out.
 func (l *Log) At(i int) *Record {
-	if i < 0 || i >= len(l.slots) {
+	if i < 0 || i >= l.n {
 		return nil
 	}
 	r := new(Record)
@@ -209,13 +254,7 @@ func (s *slot) class() Class {
 }
 
 // slot is the i-th record's slot.
-func (l *Log) slot(i int) *slot {
-	j := l.head + i
-	if j >= l.cap {
-		j -= l.cap
-	}
-	return &l.slots[j]
-}
+func (l *Log) slot(i int) *slot { return &l.slots[l.index(i)] }
 
 // slotSeq is the slot of the record with sequence number seq, which must
 // be held.

@@ -431,11 +431,15 @@ func TestViewIncrementalMatchesReference(t *testing.T) {
 		floor    uint64 // the oldest seq held at creation: it counts from there
 		detached bool
 	}
-	incomplete := 0
+	incomplete, early := 0, 0
 	for seed := range uint64(150) {
 		rng := rand.New(rand.NewPCG(seed, 99))
 		capacity := []int{0, 1, 2, 3, 7, 64}[seed%6]
 		l := NewLog(capacity)
+		big := seed%4 == 3 // big records, falling out by bytes too
+		if big {
+			l.budget = rng.IntN(3) * blockSize
+		}
 		views := map[*View]*tracked{}
 		var pool []*View
 		var all []Record // everything appended: all[seq]
@@ -478,9 +482,21 @@ func TestViewIncrementalMatchesReference(t *testing.T) {
 				batch := make([]Record, rng.IntN(2*capacity+3))
 				for i := range batch {
 					batch[i] = Record{ID: l.Total() + uint64(i) + 1, Status: statuses[rng.IntN(len(statuses))], Operation: ops[rng.IntN(2)]}
+					if big { // header values never seen again: in the blocks, 1-3 KB a record
+						for range 3 {
+							b := make([]byte, HeaderValueMax/2+rng.IntN(HeaderValueMax/2))
+							for k := range b {
+								b[k] = byte('a' + rng.IntN(26))
+							}
+							batch[i].ResponseHeaders = append(batch[i].ResponseHeaders, Header{Name: "X-Pad", Value: string(b)})
+						}
+					}
 				}
 				all = append(all, batch...)
 				l.Append(batch...)
+				if l.Len() < min(l.Cap(), len(all)) {
+					early++ // records fell out by bytes
+				}
 			}
 			for v, tv := range views {
 				var evicted uint64
@@ -501,8 +517,8 @@ func TestViewIncrementalMatchesReference(t *testing.T) {
 			}
 		}
 	}
-	if incomplete < 1000 {
-		t.Fatalf("only %d checks of incomplete views: the test lost its point", incomplete)
+	if incomplete < 1000 || early < 300 {
+		t.Fatalf("only %d checks of incomplete views, %d appends past the byte budget: the test lost its point", incomplete, early)
 	}
 }
 

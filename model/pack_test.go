@@ -1,6 +1,7 @@
 package model
 
 import (
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"strconv"
@@ -146,6 +147,7 @@ func TestFixedOnlyFiltersMatchLikeFull(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 1))
 	all := oddRecords(rng, 3000)
 	l := NewLog(5000)
+	l.budget = math.MaxInt // big records: all of them held
 	l.Append(all...)
 	for _, q := range []string{"5xx", "err", "421 or >1s", "not 2xx and >=400", "since:2026-12-01T00:00:00Z"} {
 		f := Filter{Query: mustQuery(t, q)}
@@ -177,6 +179,7 @@ func TestSnapshotReadsWhileTheLogGoesOn(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 4))
 	all := oddRecords(rng, 20_000)
 	l := NewLog(2000)
+	l.budget = math.MaxInt // big records: all of them held
 	l.Append(all[:2000]...)
 	v := l.View(Filter{Query: mustQuery(t, "not 2xx")})
 	v.Scan(-1)
@@ -292,5 +295,86 @@ func TestBodiesOfUnknownDevicesAreStoredWhole(t *testing.T) {
 	}
 	for i := range rs {
 		sameRecord(t, l.At(i), rs[i])
+	}
+}
+
+// bigRecords are records as big as the client keeps them: a request and
+// a response body of BodyPreviewMax bytes that are like nothing before,
+// and HeadersMax of response headers. IDs follow from id0.
+func bigRecords(rng *rand.Rand, id0, n int) []Record {
+	text := func(k int) string {
+		b := make([]byte, k)
+		for i := range b {
+			b[i] = byte('a' + rng.IntN(26))
+		}
+		return string(b)
+	}
+	out := make([]Record, n)
+	for i := range out {
+		r := Record{
+			ID: uint64(id0 + i + 1), Start: time.Unix(1796126066+int64(i), 0).UTC(), Operation: "GetThingProperties",
+			Method: "GET", Path: "/2020-04-30/things/pk/" + text(12) + "/properties", Status: []int{200, 503}[rng.IntN(2)],
+			RequestBody:  Body{Preview: text(BodyPreviewMax), Size: BodyPreviewMax},
+			ResponseBody: Body{Preview: text(BodyPreviewMax), Size: BodyPreviewMax},
+		}
+		for range HeadersMax / HeaderValueMax {
+			r.ResponseHeaders = append(r.ResponseHeaders, Header{Name: "X-" + text(6), Value: text(HeaderValueMax - 16)})
+		}
+		out[i] = r
+	}
+	return out
+}
+
+// TestRingBoundedByBytes: records as big as the client keeps fall out
+// before the ring is full, so its blocks stay within the budget; those
+// held read back exactly, the newest is held, a view counts what fell out
+// exactly; ordinary records still fill the ring to its capacity.
+func TestRingBoundedByBytes(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 7))
+	const capacity = 1000
+	l := NewLog(capacity)
+	f := Filter{Classes: ClassSet(0).With(Class5xx)}
+	v := l.View(f)
+	v.Tail(1, -1)
+	var all []Record
+	for range 30 {
+		batch := bigRecords(rng, len(all), 1+rng.IntN(150))
+		all = append(all, batch...)
+		l.Append(batch...)
+		if l.bytes > l.budget && len(l.blocks) > 1 {
+			t.Fatalf("%d bytes held, over the budget of %d", l.bytes, l.budget)
+		}
+		if got := l.At(l.Len() - 1); got == nil || got.ID != all[len(all)-1].ID {
+			t.Fatal("the newest record is not held")
+		}
+	}
+	if l.Len() > capacity/4 || l.Len() == 0 {
+		t.Fatalf("a ring of %d holds %d records of 12 KB: not bounded by bytes", capacity, l.Len())
+	}
+	oldest := int(l.OldestSeq())
+	if l.Evicted() != uint64(oldest) || l.Total() != uint64(len(all)) {
+		t.Fatalf("evicted %d, oldest %d, total %d of %d", l.Evicted(), oldest, l.Total(), len(all))
+	}
+	for i := range l.Len() {
+		sameRecord(t, l.At(i), all[oldest+i])
+	}
+	v.Scan(-1)
+	var gone, held uint64
+	for i := range all {
+		if f.Match(&all[i]) {
+			if i < oldest {
+				gone++
+			} else {
+				held++
+			}
+		}
+	}
+	if v.Evicted() != gone || uint64(v.Len()) != held || !v.Exact() {
+		t.Fatalf("view: %d held, %d evicted (exact %v), want %d, %d", v.Len(), v.Evicted(), v.Exact(), held, gone)
+	}
+	small := NewLog(capacity)
+	small.Append(recs(1, 3*capacity)...)
+	if small.Len() != capacity {
+		t.Fatalf("ordinary records: %d held, want the capacity", small.Len())
 	}
 }
