@@ -16,9 +16,12 @@ const DefaultLogCapacity = 100_000
 // RecordMemory is a generous figure of the memory a record held costs,
 // headers and body previews included (the measured mean is below half of
 // it): what a bound on the ring's size is computed with. A Log also holds
-// its records to it: past Cap() × RecordMemory of packed bytes (a gateway
-// sending the biggest answers edgetop keeps), the oldest fall out before
-// the ring is full, so a ring's memory is bounded whatever it is sent.
+// its records to it: past Cap() × RecordMemory of packed bytes, slots
+// included (byteBudget; a gateway sending the biggest answers edgetop
+// keeps), the oldest fall out before the ring is full, so a ring's memory
+// is bounded whatever it is sent: that, four spare blocks, the table of
+// interned strings (at most 8 MB) and, while an export reads a snapshot,
+// the blocks it pins.
 const RecordMemory = 600
 
 // maxViews bounds the filtered views a Log keeps up to date on Append. Past
@@ -28,7 +31,7 @@ const maxViews = 16
 // Log is a bounded ring of records, oldest first, with filtered views that
 // stay right while old records fall out. Every record appended gets a
 // sequence number (0, 1, 2, ...); the ring holds the last Cap() of them,
-// fewer when they are big (past Cap() × RecordMemory bytes, see there).
+// fewer when they are big (see RecordMemory).
 // Records are held packed (pack.go): Append is O(1) amortised and, once the
 // ring is full, allocates nothing but the strings it interns.
 //
@@ -101,16 +104,26 @@ func (l *Log) Append(batch ...Record) {
 			l.push(&chunk[i])
 		}
 		l.freeBlocks()
-		// Past the budget, the oldest block's records fall out (never the
-		// newest block's: the newest record always stays).
-		for l.bytes > l.budget && len(l.blocks) > 1 {
-			upto := l.blocks[0].last + 1
-			l.feedViews(upto)
-			drop := int(upto - l.oldestSeq())
-			l.head, l.n = l.index(drop), l.n-drop
-			l.freeBlocks()
-		}
+		l.fitBudget()
 	}
+}
+
+// fitBudget lets the records of the oldest blocks fall out while the
+// blocks are past the budget (never the newest block's: the newest record
+// always stays).
+func (l *Log) fitBudget() {
+	k, over := 0, l.bytes-l.budget
+	for ; over > 0 && k < len(l.blocks)-1; k++ {
+		over -= cap(l.blocks[k].data)
+	}
+	if k == 0 {
+		return
+	}
+	upto := l.blocks[k-1].last + 1
+	l.feedViews(upto)
+	drop := int(upto - l.oldestSeq())
+	l.head, l.n = l.index(drop), l.n-drop
+	l.freeBlocks()
 }
 
 // feedViews has the views see the records below upto, about to fall out.
@@ -192,7 +205,8 @@ func (l *Log) freeBlocks() {
 		clear(l.blocks[n:])
 		l.blocks = l.blocks[:n]
 	}
-	if gone := old - l.swept; gone >= uint64(l.cap) || gone >= uint64(l.cap/8) && l.pk.tab.crowded() {
+	// (by the records held: fewer than Cap() when they are big)
+	if gone, held := old-l.swept, uint64(max(l.n, 1)); gone >= held || gone >= held/8 && l.pk.tab.crowded() {
 		l.pk.tab.sweep(old)
 		for k, b := range l.pk.bases {
 			if !l.pk.tab.holds(b.id, b.s) {

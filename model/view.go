@@ -107,6 +107,10 @@ func (v *View) seq(i int) uint64 {
 	return v.fwd[v.off+i-len(v.back)]
 }
 
+// OldestSeq is the sequence number of the oldest record the log holds,
+// whether it matches or not (Log.OldestSeq).
+func (v *View) OldestSeq() uint64 { return v.log.oldestSeq() }
+
 // Rank returns the number of matching records held whose sequence number
 // is below seq: the index where a record with seq is, or would be. It is
 // O(log n).

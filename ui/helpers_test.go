@@ -159,7 +159,8 @@ func keyMsg(k string) tea.KeyPressMsg {
 
 // findMsg runs every cmd of a (possibly batched) cmd that returns at once
 // and returns the first message of type T. Ticks and waits are skipped
-// by running each in a goroutine with a short deadline.
+// by running each in a goroutine with a deadline of 6 s (each command of
+// a batch in turn).
 func findMsg[T any](t *testing.T, cmd tea.Cmd) (T, bool) {
 	t.Helper()
 	return findMsgWithin[T](t, cmd, 6*time.Second) // a notice's expiry is a 5 s tick

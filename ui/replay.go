@@ -90,14 +90,15 @@ func (a *App) rewind() {
 
 // replayState is where the replay is, for the header.
 func (a *App) replayState() header.Replay {
-	switch {
-	case a.replay == nil:
+	if a.replay == nil {
 		return header.NoReplay
+	}
+	_, _, _, done, total := a.replay.Position()
+	switch {
+	case total > 0 && done >= total: // paused there or not, as the footer says
+		return header.ReplayEnded
 	case a.replay.Paused():
 		return header.ReplayPaused
-	}
-	if _, _, _, done, total := a.replay.Position(); total > 0 && done >= total {
-		return header.ReplayEnded
 	}
 	return header.Replaying
 }

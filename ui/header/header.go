@@ -46,7 +46,8 @@ const (
 
 // Line is the header in w cells: the long form when it fits, else the
 // compact one with the Watch stream's long form, else the compact one. The
-// link state comes first in all, so a narrow screen cuts the rest, not it.
+// link state comes first in all (after REPLAY in a replay), so a narrow
+// screen cuts the rest, not it.
 func Line(t *theme.Theme, w int, d Data) string {
 	if long := line(t, d, false, false); termtext.Width(long) <= w {
 		return termtext.FitStyled(long, w)

@@ -33,6 +33,9 @@ type Source interface {
 	FindError(from, dir, budget int) (i, next int)
 	SeqAt(i int) uint64
 	Rank(seq uint64) int
+	// OldestSeq is the oldest sequence number the log holds: a record
+	// below it fell out.
+	OldestSeq() uint64
 }
 
 // MarkKind says what a marker row marks.
@@ -271,33 +274,47 @@ func (l *List) remember() {
 // keeping that row at the same place on screen when it can.
 func (l *List) reselect() {
 	n := l.Len()
-	if l.follow || n == 0 {
+	if l.follow {
 		l.cursor = n - 1
 		l.clamp()
 		l.remember()
 		return
 	}
-	idx, near := -1, false
-	if l.selMark {
+	// keep: the record wanted is hidden, not gone, so it stays the one
+	// wanted until the operator moves: a filter still going through older
+	// records, or cleared, comes back to it.
+	idx, keep := -1, false
+	switch j := l.src.Rank(l.sel); {
+	case l.selMark:
 		if k := slices.IndexFunc(l.marks, func(m Mark) bool { return m.ID == l.sel }); k >= 0 {
 			idx = l.markPos[k]
 		}
-	} else if j := l.src.Rank(l.sel); j < l.n && l.src.SeqAt(j) == l.sel {
+	case j < l.n && l.src.SeqAt(j) == l.sel:
 		idx = l.rowOfRecord(j)
-	} else if l.n > 0 {
-		// It was filtered away or fell out: the nearest record before it
-		// (the oldest when none is), and the one wanted is still the old
-		// one, so a filter still going through older records, or cleared,
-		// comes back to it until the operator moves.
-		idx, near = l.rowOfRecord(max(min(j, l.n)-1, 0)), true
+	case l.sel < l.src.OldestSeq():
+		idx = l.rowOfRecord(0) // it fell out: the oldest held is the nearest (-1 for none)
+	case l.n > 0:
+		// Filtered away: the nearest record before it (the oldest when
+		// none is). While a re-filter goes back through older records,
+		// that is the oldest found so far until it passes the one wanted.
+		idx, keep = l.rowOfRecord(max(min(j, l.n)-1, 0)), true
+	default:
+		keep = true // no record shown (marks, or nothing at all)
 	}
-	if idx < 0 {
+	if n == 0 {
+		l.cursor, l.top = 0, 0
+		if !keep {
+			l.remember()
+		}
+		return
+	}
+	if idx < 0 || idx >= n {
 		idx = min(l.cursor, n-1)
 	}
 	l.top += idx - l.cursor
 	l.cursor = idx
 	l.clamp()
-	if !near {
+	if !keep {
 		l.remember()
 	}
 }

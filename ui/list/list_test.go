@@ -128,6 +128,38 @@ func TestFilteredAwaySelectsTheNearest(t *testing.T) {
 	if id() != 18 {
 		t.Fatalf("moved to 18 then cleared: selected %d", id())
 	}
+	// A filter that shows no record, or only marks, keeps the one wanted.
+	none := log.View(model.Filter{Classes: model.ClassSet(0).With(model.Class5xx)})
+	none.Scan(-1)
+	l.MoveTo(24, false) // record 25
+	show(none)
+	l.SetRows(none, none.Len(), []Mark{{ID: 1, Seq: 30, Text: "lost"}})
+	show(all)
+	if id() != 25 {
+		t.Fatalf("after a filter showing nothing, then marks only: selected %d, want 25", id())
+	}
+}
+
+// TestFellOutSettlesOnTheOldest: a selected record that fell out of the
+// ring leaves the oldest held selected, and that one is the selection
+// from then on (it can never come back).
+func TestFellOutSettlesOnTheOldest(t *testing.T) {
+	l, log := newList(t, 50, 60)
+	l.MoveTo(5, false)                        // record 6
+	log.Append(uitest.ManyRecords(51, 20)...) // 1-10 fall out
+	v := log.View(model.Filter{})
+	l.SetRows(v, v.Len(), nil)
+	if r := l.Selected().Rec; r == nil || r.ID != 11 {
+		t.Fatalf("after record 6 fell out: %+v", r)
+	}
+	if l.sel != l.Selected().Seq {
+		t.Fatalf("still wanting seq %d, which fell out", l.sel)
+	}
+	log.Append(uitest.ManyRecords(71, 5)...) // 11-15 fall out too
+	l.SetRows(v, v.Len(), nil)
+	if r := l.Selected().Rec; r == nil || r.ID != 16 {
+		t.Fatalf("then: %+v", r)
+	}
 }
 
 // TestJumpErrorAndTitle: n/N skip marks and successes; the title says
