@@ -22,6 +22,9 @@ type actionsState struct {
 	actor session.Actor
 	// ids numbers them.
 	ids uint64
+	// refollow: the menu stopped the list following; it follows again
+	// when the last dialog closes.
+	refollow bool
 }
 
 // initActions finds who takes the actions and sets the key.
@@ -47,6 +50,7 @@ func (a *App) openActions() tea.Cmd {
 	// for stays where it is while the menu is open.
 	if !a.devs.shown() && a.list.Follow() {
 		a.list.MoveTo(a.list.Cursor(), false)
+		a.acts.refollow = true
 	}
 	env := &actions.Env{
 		Theme: a.theme, Keys: a.keys, Version: a.st.APIVersion, User: a.st.Auth.User,
@@ -95,7 +99,7 @@ func (a *App) actionEvent(ev session.Event) tea.Cmd {
 	}
 	if w, ok := a.modals.Top().(actions.Waiter); ok {
 		if res, mine := w.Answer(r); mine {
-			intent := a.modals.Apply(res)
+			intent := a.applyModal(res)
 			a.relayout()
 			return a.handleIntent(intent)
 		}

@@ -114,10 +114,34 @@ func TestActionFormRefusesOutOfRange(t *testing.T) {
 	if a.modals.Top() != nil {
 		t.Errorf("the dialog stays: %T", a.modals.Top())
 	}
+	if !a.list.Follow() {
+		t.Error("the list does not follow live again: the action's rows would come in off screen")
+	}
 	done := &session.ActionResult{Action: acts[1], Sent: true}
 	send(a, session.Event{Kind: session.EventAction, Action: done, Text: "set Brightness=40 on a1Light/Light01: done"})
 	if !strings.Contains(a.notice.text, "set Brightness=40 on a1Light/Light01: done") {
 		t.Errorf("notice %q", a.notice.text)
+	}
+}
+
+// TestActionMenuHoldsTheListWhileOpen: the menu stops the list following
+// (its row stays put), Esc gives following back; a list scrolled back
+// before stays where it was.
+func TestActionMenuHoldsTheListWhileOpen(t *testing.T) {
+	a := newTestApp(t)
+	resize(a, 120, 40)
+	feed(a, sampleRecords()...)
+	press(a, "a")
+	if a.list.Follow() || a.modals.Top() == nil {
+		t.Fatal("the menu is open on a list that still follows")
+	}
+	press(a, "esc")
+	if !a.list.Follow() {
+		t.Fatal("Esc did not give following back")
+	}
+	press(a, "k", "a", "esc")
+	if a.list.Follow() {
+		t.Fatal("a list scrolled back follows after the menu")
 	}
 }
 

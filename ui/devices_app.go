@@ -100,7 +100,7 @@ func (a *App) filterToDevice() tea.Cmd {
 	f := a.filter
 	f.Query = q
 	a.setFilter(f)
-	return tea.Batch(a.scanCmd(), a.setNotice(noticeInfo, "the log of "+termtext.Sanitize(d.DeviceName)+" (Esc: all)"))
+	return tea.Batch(a.scanCmd(), a.setFilterNotice("the log of "+termtext.Sanitize(d.DeviceName)+" (Esc: all)"))
 }
 
 // devicesScroll scrolls the device list or the side pane (the wheel).

@@ -34,7 +34,7 @@ func (a *App) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 				}
 			}
 		}
-		intent := a.modals.Apply(res)
+		intent := a.applyModal(res)
 		if res.Close || res.Open != nil {
 			a.relayout()
 		}
@@ -156,6 +156,19 @@ func (a *App) handleGlobalKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return nil, false
 	}
 	return nil, true
+}
+
+// applyModal carries out what the top dialog asked; when the last one
+// closes, a list that an action menu stopped follows live again (its
+// action's rows come in).
+func (a *App) applyModal(r modal.Result) tea.Msg {
+	msg := a.modals.Apply(r)
+	if a.modals.Len() == 0 && a.acts.refollow {
+		a.acts.refollow = false
+		a.list.SetFollow(true)
+		a.rowsChanged = true
+	}
+	return msg
 }
 
 // openModal puts a dialog on top.

@@ -123,7 +123,7 @@ func (a *App) matchesOnly() tea.Cmd {
 	f := a.searchFilter()
 	a.setSearch(nil)
 	a.setFilter(f)
-	return tea.Batch(a.scanCmd(), a.setNotice(noticeInfo, "showing the search's matches only (esc: all again)"))
+	return tea.Batch(a.scanCmd(), a.setFilterNotice("showing the search's matches only (esc: all again)"))
 }
 
 // jumpToMatch selects the next (dir +1, newer) or previous (-1) search

@@ -1,11 +1,13 @@
 package ui
 
 import (
+	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
 
 	"edgetop/edgeclient/session"
+	"edgetop/edgeclient/session/recording"
 	"edgetop/model"
 	"edgetop/ui/header"
 	"edgetop/ui/list"
@@ -29,6 +31,8 @@ type notice struct {
 	id    uint64
 	text  string
 	level noticeLevel
+	// ofFilter: it says what the filter shows, and goes when it changes.
+	ofFilter bool
 }
 
 type noticeLevel uint8
@@ -54,6 +58,14 @@ func (n notice) style(t *theme.Theme) interface{ Render(...string) string } {
 func (a *App) setNotice(level noticeLevel, text string) tea.Cmd {
 	a.setStickyNotice(level, text)
 	return noticeCmd(a.noticeN, noticeTTL)
+}
+
+// setFilterNotice is a notice of what the filter now shows: the next
+// change of the filter takes it away.
+func (a *App) setFilterNotice(text string) tea.Cmd {
+	cmd := a.setNotice(noticeInfo, text)
+	a.notice.ofFilter = true
+	return cmd
 }
 
 // setStickyNotice shows a notice that stays until another replaces it:
@@ -100,6 +112,9 @@ func (a *App) handleEvent(ev session.Event) tea.Cmd {
 	case session.EventRewind:
 		a.rewind()
 	case session.EventNote:
+		if a.replay != nil && strings.HasPrefix(ev.Text, recording.SpeedNote) {
+			break // the footer's replay item says the speed
+		}
 		cmd = a.setNotice(noticeInfo, ev.Text)
 	case session.EventUp:
 		a.setLink(session.LinkUp, ev)
@@ -228,6 +243,9 @@ func (a *App) setPaused(on bool) {
 // setFilter switches the list to a new filter, keeping the selected
 // record when it still matches.
 func (a *App) setFilter(f model.Filter) {
+	if a.notice.ofFilter {
+		a.notice = notice{}
+	}
 	a.filter = f
 	a.view = a.log.View(f)
 	// The newest page at once (the rest in slices: scanCmd); in a pause,

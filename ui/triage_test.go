@@ -14,6 +14,7 @@ import (
 	"github.com/charmbracelet/x/exp/golden"
 
 	"edgetop/edgeclient/session"
+	"edgetop/edgeclient/session/recording"
 	"edgetop/model"
 	"edgetop/model/har"
 	"edgetop/ui/header"
@@ -161,6 +162,13 @@ func TestSearchHighlightsAndJumpsBetweenMatches(t *testing.T) {
 	press(a, "S") // matches only
 	if fmt.Sprint(shownIDs(a)) != "[3 4 5 11]" || a.search.q != nil {
 		t.Fatalf("matches only: %v", shownIDs(a))
+	}
+	if !strings.Contains(a.notice.text, "matches only") {
+		t.Fatalf("notice %q", a.notice.text)
+	}
+	press(a, "esc") // all again: the notice that said otherwise goes
+	if len(shownIDs(a)) == 4 || strings.Contains(ansi.Strip(a.renderFooter()), "matches only") {
+		t.Fatalf("after esc: %d rows, footer %q", len(shownIDs(a)), ansi.Strip(a.renderFooter()))
 	}
 }
 
@@ -370,6 +378,10 @@ func TestReplayKeysAndRewind(t *testing.T) {
 	if h := ansi.Strip(header.Line(a.theme, a.width, a.headerData())); !strings.HasPrefix(h, " REPLAY paused · ") {
 		t.Fatalf("header: %q", h)
 	}
+	send(a, session.Event{Kind: session.EventNote, Text: recording.SpeedNote + "8×"})
+	if a.notice.text != "" {
+		t.Fatalf("the speed told twice: notice %q beside the footer's replay item", a.notice.text)
+	}
 	press(a, "F") // a summary open across the rewind
 	send(a, session.Event{Kind: session.EventRewind, At: t0})
 	if a.log.Len() != 0 || a.stats.Total() != 0 || a.failures.Total() != 0 {
@@ -505,5 +517,23 @@ func TestExportWaitingSurvivesAClearedFilter(t *testing.T) {
 	m, ok := findMsgWithin[exportedMsg](t, update(t, a, scanTickMsg{}), exportWait)
 	if !ok || m.Err != nil || m.N != scanSlice+10_000 {
 		t.Fatalf("export after the filter was cleared: %+v (found %v)", m, ok)
+	}
+}
+
+// TestSummaryNamesTheDeviceWhenNarrow: at 80 columns a summary row whose
+// ProductKey/DeviceName does not fit shows the device's name, as the list
+// does, so rows of different devices are told apart.
+func TestSummaryNamesTheDeviceWhenNarrow(t *testing.T) {
+	a := newTestApp(t)
+	resize(a, 80, 24)
+	rs := manyRecords(1, 2)
+	for i, dn := range []string{"THSensor01", "THSensor02"} {
+		rs[i].ProductKey, rs[i].DeviceName, rs[i].Status, rs[i].APICode = "a1THsR2kM9p", dn, 503, "ServiceUnavailable"
+	}
+	feed(a, rs...)
+	press(a, "F")
+	fr := ansi.Strip(frame(t, a))
+	if !strings.Contains(fr, "THSensor01") || !strings.Contains(fr, "THSensor02") {
+		t.Fatalf("the devices' names are not in the summary:\n%s", fr)
 	}
 }

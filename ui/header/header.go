@@ -74,7 +74,7 @@ func line(t *theme.Theme, d Data, compact, compactWatch bool) string {
 	parts := []string{" " + link(t, d, compactWatch)}
 	if r := replayBadge(t, d.Replay); r != "" {
 		// First: whatever the link says, it is the recording's.
-		parts = []string{" " + r, link(t, d, compactWatch)}
+		parts = []string{" " + r, t.Muted.Render("recorded ") + link(t, d, compactWatch)}
 	}
 	if d.Paused {
 		parts = append(parts, t.Warn.Render(fmt.Sprintf("PAUSED +%d new, %d errors", d.PausedN, d.PausedE)))

@@ -21,9 +21,9 @@ func TestReplayInHeader(t *testing.T) {
 		r    Replay
 		want string
 	}{
-		{Replaying, " REPLAY · ● live · "},
-		{ReplayPaused, " REPLAY paused · ● live · "},
-		{ReplayEnded, " REPLAY ended · ● live · "},
+		{Replaying, " REPLAY · recorded ● live · "},
+		{ReplayPaused, " REPLAY paused · recorded ● live · "},
+		{ReplayEnded, " REPLAY ended · recorded ● live · "},
 		{NoReplay, " ● live · "},
 	} {
 		for _, w := range []int{200, 40} {

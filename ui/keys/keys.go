@@ -107,8 +107,8 @@ func NewNav(what string) Nav {
 	return Nav{
 		Up:       key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 		Down:     key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup", "page up")),
-		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn", "page down")),
+		PageUp:   key.NewBinding(key.WithKeys("pgup", "ctrl+b"), key.WithHelp("pgup/^b", "page up")),
+		PageDown: key.NewBinding(key.WithKeys("pgdown", "ctrl+f"), key.WithHelp("pgdn/^f", "page down")),
 		Top:      key.NewBinding(key.WithKeys("home", "g"), key.WithHelp("g/home", "top of "+what)),
 		Bottom:   key.NewBinding(key.WithKeys("end", "G"), key.WithHelp("G/end", "bottom of "+what)),
 	}
@@ -151,7 +151,7 @@ func Default() KeyMap {
 		Actions: defaultActions(),
 		DeviceList: DeviceList{
 			Nav:   NewNav("devices"),
-			Apply: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "filter the log to the device")),
+			Apply: key.NewBinding(key.WithKeys("enter"), key.WithHelp("enter", "(in D) the device's log")),
 		},
 		Replay: Replay{
 			Step:        key.NewBinding(key.WithKeys("."), key.WithHelp(".", "step (paused)"), key.WithDisabled()),

@@ -7,6 +7,7 @@ package summary
 
 import (
 	"strconv"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/key"
@@ -211,6 +212,9 @@ func (p *Pane) row(g failures.Group, c columns, selected bool) string {
 		lead = p.t.SelectedMarker
 	}
 	code, dev := g.APICode, model.DeviceLabel(g.Device)
+	if _, name, _ := strings.Cut(g.Device, "/"); name != "" && termtext.Width(dev) > c.dev {
+		dev = name // as the list says it, when both do not fit: the name tells the rows apart
+	}
 	if code == "" {
 		code = "-"
 	}

@@ -7,6 +7,10 @@ import (
 	"edgetop/model"
 )
 
+// SpeedNote begins the EventNote that tells a new speed (a face that
+// shows the speed anyway need not tell it again).
+const SpeedNote = "replay speed "
+
 // apply carries out a control on the loop; false when the replay stops.
 func (p *Player) apply(c control) bool {
 	if !p.sendNotes() { // they come before what the control sends
@@ -29,7 +33,7 @@ func (p *Player) apply(c control) bool {
 		p.speed = paceSpeed(p.speed, c.dir)
 		s := p.speed
 		p.mu.Unlock()
-		return p.send(session.Event{Kind: session.EventNote, At: p.at(), Text: "replay speed " + speedText(s)})
+		return p.send(session.Event{Kind: session.EventNote, At: p.at(), Text: SpeedNote + speedText(s)})
 	case ctlSeek:
 		if c.d < 0 {
 			return p.rewind(p.at().Add(c.d))
