@@ -544,20 +544,9 @@ type problemsFunc func() ([]recording.LineError, int)
 
 func (f sourceFlags) open() (recording.RecordSource, recording.Meta, problemsFunc, error) {
 	none := func() ([]recording.LineError, int) { return nil, 0 }
-	path := f.File
-	switch {
-	case f.Last && path != "":
-		return nil, recording.Meta{}, none, usageError{errors.New("give a FILE or --last, not both")}
-	case f.Last:
-		dir, err := recording.DefaultDir(os.Getenv)
-		if err != nil {
-			return nil, recording.Meta{}, none, err
-		}
-		if path, err = recording.Last(dir); err != nil {
-			return nil, recording.Meta{}, none, err
-		}
-	case path == "":
-		return nil, recording.Meta{}, none, usageError{errors.New("which recording? give a FILE or --last")}
+	path, err := f.path()
+	if err != nil {
+		return nil, recording.Meta{}, none, err
 	}
 	if fi, err := os.Stat(path); err != nil {
 		return nil, recording.Meta{}, none, err
@@ -730,6 +719,23 @@ func (c *exportCmd) Run(ctx context.Context) error {
 }
 
 // name is the recording's name for messages.
+// path is the file to read: FILE, or the newest recording (--last).
+func (f sourceFlags) path() (string, error) {
+	switch {
+	case f.Last && f.File != "":
+		return "", usageError{errors.New("give a FILE or --last, not both")}
+	case f.Last:
+		dir, err := recording.DefaultDir(os.Getenv)
+		if err != nil {
+			return "", err
+		}
+		return recording.Last(dir)
+	case f.File == "":
+		return "", usageError{errors.New("which recording? give a FILE or --last")}
+	}
+	return f.File, nil
+}
+
 func (f sourceFlags) name() string {
 	if f.File != "" {
 		return f.File
@@ -776,6 +782,7 @@ func (c *summaryCmd) Run(ctx context.Context) error {
 	}
 	sum := failures.New()
 	n := 0
+	var first, last time.Time // the recording's span
 	for i := 0; ; i++ {
 		if i%1024 == 0 && ctx.Err() != nil {
 			return context.Cause(ctx)
@@ -786,6 +793,12 @@ func (c *summaryCmd) Run(ctx context.Context) error {
 		}
 		if err != nil {
 			return err
+		}
+		if !r.Start.IsZero() && (first.IsZero() || r.Start.Before(first)) {
+			first = r.Start
+		}
+		if end := r.End(); end.After(last) {
+			last = end
 		}
 		if q.Match(&r) {
 			n++
@@ -798,11 +811,21 @@ func (c *summaryCmd) Run(ctx context.Context) error {
 		order = failures.ByRecent
 	}
 	out := termtext.NewWriter(os.Stdout)
+	// What was read, and when: the times below are the recording's, the
+	// ages from its last exchange, not from now.
+	path, _ := c.path()
+	if !last.IsZero() {
+		fmt.Fprintf(out, "Recording %s: %s to %s\n", path, first.Format("2006-01-02 15:04:05"), last.Format("15:04:05 MST"))
+	}
 	if sum.Len() == 0 {
 		fmt.Fprintf(out, "no failures in %d %s\n", n, plural(n, "exchange"))
 		return nil
 	}
-	_, err = io.WriteString(out, failures.Text(sum.Groups(order), time.Now()))
+	at := last
+	if at.IsZero() {
+		at = time.Now()
+	}
+	_, err = io.WriteString(out, failures.Text(sum.Groups(order), at))
 	return err
 }
 
