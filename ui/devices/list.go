@@ -222,7 +222,7 @@ type columns struct{ name, product, status, seen, props, err int }
 // columnsFor lays the cells out in w columns: the name and the last error
 // share what the fixed cells leave.
 func columnsFor(w int) columns {
-	c := columns{product: 12, status: 10, seen: 6, props: 5} // status: "◌ Inactive"
+	c := columns{product: 12, status: 13, seen: 6, props: 5} // status: "◌ Inactivated"
 	fixed := 1 + c.product + 1 + c.status + 1 + c.seen + 1 + c.props + 1
 	rest := max(w-fixed-1, 2)
 	c.name = min(max(rest/2, 8), 24)
