@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/url"
 	"os"
@@ -19,7 +20,6 @@ import (
 	"syscall"
 	"time"
 
-	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/alecthomas/kong"
 	"golang.org/x/term"
@@ -175,10 +175,20 @@ type explainCmd struct {
 	Code string `arg:"" help:"A status code (421) or an API error Code (InvalidParameter)."`
 }
 
+// libLog is where the standard log package writes: what a library logs
+// on its own (net/http quotes a gateway's stray bytes) is masked with the
+// client's secrets, sanitised, and held while the dashboard has the
+// screen.
+var libLog *termtext.LogSink
+
 func main() {
 	// Every byte to stderr, whoever writes it (a panic report included),
 	// goes through the sanitiser.
 	restore, _ := termtext.GuardStderr()
+	libLog = termtext.NewLogSink(os.Stderr)
+	log.SetOutput(libLog)
+	log.SetFlags(0)
+	log.SetPrefix("edgetop: ")
 	os.Exit(run(restore))
 }
 
@@ -391,6 +401,7 @@ func (d *dashCmd) run(ctx context.Context) error {
 	if err != nil {
 		return usageError{err}
 	}
+	libLog.SetMask(client.Mask)
 	scfg.Client, scfg.ReadOnly = client, d.ReadOnly
 	eng := session.New(scfg)
 	var runner session.Runner = eng
@@ -515,10 +526,17 @@ func runFace(ctx context.Context, r session.Runner, f face, o faceOptions) error
 			Filter: filter, JSON: f.json, FailOn: failOn, Replay: o.replay,
 		})
 	}
+	// What libraries log waits for the screen to be given back (DEBUG=1:
+	// goes to edgetop-debug.log as it comes, masked too).
 	if os.Getenv("DEBUG") != "" {
-		if f, err := tea.LogToFile("edgetop-debug.log", "edgetop"); err == nil {
+		if f, err := os.OpenFile("edgetop-debug.log", os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o600); err == nil {
 			defer f.Close()
+			libLog.SetOutput(f)
+			defer libLog.SetOutput(os.Stderr)
 		}
+	} else {
+		libLog.Hold()
+		defer libLog.Release()
 	}
 	return ui.Run(ctx, ui.Deps{
 		Session: r, Catalog: o.catalog, APICodes: o.codes, NoColor: noColor, RingCap: o.ring,

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"unicode/utf8"
@@ -209,8 +210,11 @@ func (s *secrets) remember(list *[]secret, v string, most int) {
 // token assignments. When the text holds what a terminal would drop
 // (escape sequences, controls, bidi and zero-width characters), it is also
 // checked as it would read once those are gone: a secret split by them is
-// masked, and the text returned without them. It is idempotent: masking
-// masked text changes nothing.
+// masked, and the text returned without them. So is a text with escapes
+// written out (`\x1b`, `\u202e`, `\u0048`: Go's %q in an error quoting
+// what a gateway sent, a JSON body), read with them decoded, up to
+// unquoteRounds levels deep. It is idempotent: masking masked text
+// changes nothing.
 func (s *secrets) mask(text string) string {
 	if text == "" {
 		return ""
@@ -218,15 +222,88 @@ func (s *secrets) mask(text string) string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	masked := s.maskPlain(text)
-	if !mayHideText(masked) {
+	if !mayHideText(masked) && !strings.Contains(masked, `\`) {
 		return masked
 	}
 	joined := joinHidden(masked)
-	if again := s.maskPlain(joined); again != joined {
-		return again
+	for round := 0; ; round++ {
+		if again := s.maskPlain(joined); again != joined {
+			return again
+		}
+		u := unquoteEscapes(joined)
+		if round == unquoteRounds || u == joined {
+			return masked
+		}
+		joined = joinHidden(u)
 	}
-	return masked
 }
+
+// unquoteRounds is how many levels of written-out escapes mask decodes: a
+// JSON body's \u0048 quoted again by an error's %q is two.
+const unquoteRounds = 2
+
+// unquoteEscapes decodes the escapes Go, JSON and C write out (\xHH,
+// \uHHHH, \UHHHHHHHH, three octal digits, \a \b \f \n \r \t \v, and
+// \\ \" \' \/), one level; anything else stays as it is.
+func unquoteEscapes(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] != '\\' || i+1 == len(s) {
+			b.WriteByte(s[i])
+			continue
+		}
+		c := s[i+1]
+		if r, n, ok := hexEscape(s[i+1:]); ok {
+			if c == 'x' {
+				b.WriteByte(byte(r))
+			} else {
+				b.WriteRune(rune(r))
+			}
+			i += n
+			continue
+		}
+		if c >= '0' && c <= '3' && i+3 < len(s) && isOctal(s[i+2]) && isOctal(s[i+3]) {
+			b.WriteByte((c-'0')<<6 | (s[i+2]-'0')<<3 | (s[i+3] - '0'))
+			i += 3
+			continue
+		}
+		if k := strings.IndexByte(`abfnrtv\"'/`, c); k >= 0 {
+			b.WriteByte("\a\b\f\n\r\t\v\\\"'/"[k])
+			i++
+			continue
+		}
+		b.WriteByte('\\')
+	}
+	return b.String()
+}
+
+// hexEscape reads x HH, u HHHH or U HHHHHHHH at the start of s (after a
+// backslash): the value and how many bytes it took.
+func hexEscape(s string) (v uint64, n int, ok bool) {
+	digits := 0
+	switch s[0] {
+	case 'x':
+		digits = 2
+	case 'u':
+		digits = 4
+	case 'U':
+		digits = 8
+	}
+	if digits == 0 || len(s) < 1+digits {
+		return 0, 0, false
+	}
+	v, err := strconv.ParseUint(s[1:1+digits], 16, 32)
+	if err != nil || s[0] == 'U' && v > utf8.MaxRune {
+		return 0, 0, false
+	}
+	return v, 1 + digits, true
+}
+
+func isOctal(c byte) bool { return c >= '0' && c <= '7' }
 
 // maskPlain replaces the known secrets, whatever their ASCII case, and the
 // token assignments in text; the caller holds mu.

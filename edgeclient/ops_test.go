@@ -76,6 +76,34 @@ func TestMask(t *testing.T) {
 	}
 }
 
+// TestMaskWrittenOutEscapes: a secret split by an escape written out (Go's
+// %q in an error quoting a header line, a JSON body's \u escapes, the two
+// together) is masked as the text would read decoded.
+func TestMaskWrittenOutEscapes(t *testing.T) {
+	tok := strings.Repeat("7f", 32)
+	var s secrets
+	s.addCredential("Hunter2Pass")
+	s.addToken(tok)
+	for _, in := range []string{
+		`net/http: malformed MIME header line: "X-Echo: Hu\x1b[0mnter2Pass ` + tok[:10] + `\x1b[0m` + tok[10:] + `"`,
+		`{"pw":"\u0048\u0075\u006e\u0074\u0065\u0072\u0032\u0050\u0061\u0073\u0073"}`,
+		`starting with "{\"pw\":\"\\u0048unter2Pass\"}"`,
+		`Hu\u202enter2Pass and Hu\033[1mnter2Pass`,
+	} {
+		got := s.mask(in)
+		if strings.Contains(strings.ToLower(unquoteEscapes(unquoteEscapes(got))), "hunter2pass") || strings.Contains(got, tok[10:]) {
+			t.Errorf("mask left a secret:\n in  %q\n out %q", in, got)
+		}
+		if s.mask(got) != got {
+			t.Errorf("masking again changed %q", got)
+		}
+	}
+	// Escapes and no secret: the text as it was.
+	if in := `{"msg":"caf\u00e9 \x41 \\n"}`; s.mask(in) != in {
+		t.Errorf("a text without a secret changed: %q", s.mask(in))
+	}
+}
+
 func TestTagsShapes(t *testing.T) {
 	for _, in := range []string{`[{"Room":"k"},{"Floor":"1"}]`, `{"Room":"k","Floor":"1"}`} {
 		var tags Tags
