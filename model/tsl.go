@@ -114,6 +114,47 @@ type Schema struct {
 	Services   []Service
 }
 
+// MapText replaces every text of the schema with f of it (the client's
+// masker: a TSL came from the gateway, and its names reach the screen):
+// identifiers, names, descriptions, units, enum names, choices, in every
+// property, service, argument and member.
+func (s *Schema) MapText(f func(string) string) {
+	s.ProductKey = f(s.ProductKey)
+	for i := range s.Properties {
+		p := &s.Properties[i]
+		p.Access = f(p.Access)
+		p.Field.mapText(f)
+	}
+	for i := range s.Services {
+		v := &s.Services[i]
+		v.ID, v.Name, v.Desc, v.CallType = f(v.ID), f(v.Name), f(v.Desc), f(v.CallType)
+		for j := range v.Inputs {
+			v.Inputs[j].mapText(f)
+		}
+	}
+}
+
+func (fd *Field) mapText(f func(string) string) {
+	fd.ID, fd.Name = f(fd.ID), f(fd.Name)
+	fd.Type.mapText(f)
+}
+
+func (t *DataType) mapText(f func(string) string) {
+	t.Unit, t.UnitName = f(t.Unit), f(t.UnitName)
+	for i := range t.Values {
+		t.Values[i].Value, t.Values[i].Name = f(t.Values[i].Value), f(t.Values[i].Name)
+	}
+	for i := range t.Members {
+		t.Members[i].mapText(f)
+	}
+	for i := range t.Choices {
+		t.Choices[i] = f(t.Choices[i])
+	}
+	if t.Item != nil {
+		t.Item.mapText(f)
+	}
+}
+
 // Writable is the properties that may be set, in the TSL's order.
 func (s *Schema) Writable() []Property {
 	var out []Property

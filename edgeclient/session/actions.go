@@ -415,8 +415,48 @@ func (e *Engine) runAction(ctx context.Context, a Action) ActionResult {
 		r.Err = api.CreateAuthCookie(ctx)
 		r.Auth = api.Auth()
 	}
+	maskResult(maskOf(api), &r)
 	return r
 }
+
+// maskResult masks every text of what an action read (a TSL, devices,
+// scenes, a service's answer): the dialogs show them, and they came from
+// the gateway. A name that held a secret is then not the gateway's name:
+// an action on it fails, which is right for a gateway echoing secrets.
+func maskResult(mask func(string) string, r *ActionResult) {
+	if r.Schema != nil {
+		r.Schema.MapText(mask)
+	}
+	for i := range r.Things {
+		t := &r.Things[i]
+		t.ProductKey, t.DeviceName, t.ProductName, t.NickName = mask(t.ProductKey), mask(t.DeviceName), mask(t.ProductName), mask(t.NickName)
+		t.DriverID, t.DriverName, t.Status = mask(t.DriverID), mask(t.DriverName), mask(t.Status)
+		tags := make(edgeclient.Tags, len(t.Tags))
+		for k, v := range t.Tags {
+			tags[mask(k)] = mask(v)
+		}
+		t.Tags = tags
+	}
+	for i := range r.Scenes {
+		r.Scenes[i].ID, r.Scenes[i].Name = mask(r.Scenes[i].ID), mask(r.Scenes[i].Name)
+	}
+	if len(r.Returned) > 0 {
+		r.Returned = []byte(mask(string(r.Returned)))
+	}
+	if r.Err != nil {
+		r.Err = maskedError{err: r.Err, text: mask(r.Err.Error())}
+	}
+}
+
+// maskedError is an action's error as the dialogs say it: its text
+// masked, what it wraps still found by errors.As.
+type maskedError struct {
+	err  error
+	text string
+}
+
+func (e maskedError) Error() string { return e.text }
+func (e maskedError) Unwrap() error { return e.err }
 
 // readTSL reads a product's TSL into a schema.
 func readTSL(ctx context.Context, api API, pk string) (*model.Schema, error) {

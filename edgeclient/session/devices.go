@@ -88,7 +88,8 @@ func (e *Engine) devicesListed(r result) {
 // after each listing.
 const offlinePollEvery = 30 * time.Second
 
-// watchData hands a stream's batch of changes on, their values masked and
+// watchData hands a stream's batch of changes on, every text in them
+// masked (the names too: they came from the gateway, as the value did) and
 // cut to model.MaxValueLen.
 func (e *Engine) watchData(m watchMsg) {
 	if len(m.changes) == 0 {
@@ -97,6 +98,8 @@ func (e *Engine) watchData(m watchMsg) {
 	mask := maskOf(e.cfg.Client)
 	for i := range m.changes {
 		c := &m.changes[i]
+		c.ProductKey, c.DeviceName = cutText(mask(c.ProductKey), model.MaxValueLen), cutText(mask(c.DeviceName), model.MaxValueLen)
+		c.Property, c.Event = cutText(mask(c.Property), model.MaxValueLen), cutText(mask(c.Event), model.MaxValueLen)
 		c.Value = cutText(mask(c.Value), model.MaxValueLen)
 	}
 	e.emit(Event{Kind: EventWatchData, Changes: m.changes})

@@ -2,6 +2,8 @@ package session
 
 import (
 	"encoding/json"
+	"errors"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -130,7 +132,8 @@ func TestCoalescerBatches(t *testing.T) {
 	}
 }
 
-// TestWatchDataMasked: the loop masks each value and cuts it to
+// TestWatchDataMasked: the loop masks each value, and the names (product,
+// device, property, event) that came with it, and cuts it to
 // model.MaxValueLen on a rune boundary.
 func TestWatchDataMasked(t *testing.T) {
 	e := New(Config{Client: maskingAPI{fake2019: &fake2019{}}})
@@ -138,10 +141,14 @@ func TestWatchDataMasked(t *testing.T) {
 	go e.watchData(watchMsg{changes: []model.PropChange{
 		{ProductKey: "pk", DeviceName: "d", Property: "p", Value: `"token=s3cret"`},
 		{ProductKey: "pk", DeviceName: "d", Property: "q", Value: long},
+		{ProductKey: "pk-s3cret", DeviceName: "d-s3cret", Property: "s3cret", Event: "ev s3cret"},
 	}})
 	ev := <-e.events
 	if ev.Kind != EventWatchData || ev.Changes[0].Value != `"token=******"` {
 		t.Fatalf("%v %+v", ev.Kind, ev.Changes)
+	}
+	if c := ev.Changes[2]; c.ProductKey != "pk-******" || c.DeviceName != "d-******" || c.Property != "******" || c.Event != "ev ******" {
+		t.Fatalf("names not masked: %+v", c)
 	}
 	v := ev.Changes[1].Value
 	if len(v) > model.MaxValueLen || !strings.HasSuffix(v, "…") || !strings.HasPrefix(v, "éé") || !utf8Valid(v) {
@@ -203,4 +210,37 @@ func TestWatchDataBatchedAtHighRate(t *testing.T) {
 		t.Errorf("watch state %+v", st.Watch)
 	}
 	t.Logf("%d events in %d batches", n, len(batches))
+}
+
+// TestActionResultMasked: what an action read (a TSL's every name, the
+// devices, the scenes, a service's answer, the error) reaches the dialogs
+// masked; the error still unwraps to what it was.
+func TestActionResultMasked(t *testing.T) {
+	s, err := model.ParseTSL([]byte(`{"profile":{"productKey":"pk-s3cret"},"properties":[
+	 {"identifier":"p-s3cret","name":"n-s3cret","accessMode":"rw","dataType":{"type":"int","specs":{"min":"0","max":"9","unit":"u-s3cret","unitName":"un-s3cret"}}},
+	 {"identifier":"e","name":"e","accessMode":"rw","dataType":{"type":"enum","specs":{"0":"off-s3cret"}}},
+	 {"identifier":"st","name":"st","accessMode":"rw","dataType":{"type":"struct","specs":[{"identifier":"m-s3cret","name":"m","dataType":{"type":"text","specs":{"length":"8"}}}]}},
+	 {"identifier":"ar","name":"ar","accessMode":"rw","dataType":{"type":"array","specs":{"size":"2","item":{"type":"struct","specs":[{"identifier":"i-s3cret","name":"i","dataType":{"type":"int","specs":{}}}]}}}}],
+	 "services":[{"identifier":"svc-s3cret","name":"sn-s3cret","desc":"d-s3cret","callType":"sync","inputData":[{"identifier":"a-s3cret","name":"an","dataType":{"type":"bool","specs":{"0":"no-s3cret","1":"yes"}}}]}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	r := ActionResult{
+		Schema:   s,
+		Things:   []edgeclient.Thing{{ProductKey: "pk", DeviceName: "d-s3cret", NickName: "nn-s3cret", Status: "s3cret", Tags: edgeclient.Tags{"k-s3cret": "v-s3cret"}}},
+		Scenes:   []edgeclient.Scene{{ID: "id-s3cret", Name: "scene s3cret"}},
+		Returned: []byte(`{"echo":"s3cret"}`),
+		Err:      &ServiceError{Service: "svc", Code: "X", Message: "echo s3cret"},
+	}
+	maskResult(maskingAPI{}.Mask, &r)
+	if got := fmt.Sprintf("%+v %+v %+v %s %v", *r.Schema, r.Things, r.Scenes, r.Returned, r.Err); strings.Contains(got, "s3cret") {
+		t.Fatalf("a secret left: %s", got)
+	}
+	if it := r.Schema.Properties[3].Type.Item; it == nil || len(it.Members) != 1 || it.Members[0].ID != "i-******" {
+		t.Fatalf("an array's item (behind a pointer): %+v", it)
+	}
+	var se *ServiceError
+	if !errors.As(r.Err, &se) {
+		t.Fatal("the masked error no longer unwraps to the ServiceError")
+	}
 }
