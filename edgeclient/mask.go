@@ -212,8 +212,8 @@ func (s *secrets) remember(list *[]secret, v string, most int) {
 // checked as it would read once those are gone: a secret split by them is
 // masked, and the text returned without them. So is a text with escapes
 // written out (`\x1b`, `\u202e`, `\u0048`: Go's %q in an error quoting
-// what a gateway sent, a JSON body), read with them decoded, up to
-// unquoteRounds levels deep. It is idempotent: masking masked text
+// what a gateway sent, a JSON body; `%48` in a URL, every byte encoded),
+// read with them decoded, up to unquoteRounds levels deep. It is idempotent: masking masked text
 // changes nothing.
 func (s *secrets) mask(text string) string {
 	if text == "" {
@@ -222,7 +222,7 @@ func (s *secrets) mask(text string) string {
 	s.mu.RLock()
 	defer s.mu.RUnlock()
 	masked := s.maskPlain(text)
-	if !mayHideText(masked) && !strings.Contains(masked, `\`) {
+	if !mayHideText(masked) && !strings.ContainsAny(masked, `\%`) {
 		return masked
 	}
 	joined := joinHidden(masked)
@@ -244,14 +244,21 @@ const unquoteRounds = 2
 
 // unquoteEscapes decodes the escapes Go, JSON and C write out (\xHH,
 // \uHHHH, \UHHHHHHHH, three octal digits, \a \b \f \n \r \t \v, and
-// \\ \" \' \/), one level; anything else stays as it is.
+// \\ \" \' \/) and a URL's %HH, one level; anything else stays as it is.
 func unquoteEscapes(s string) string {
-	if !strings.Contains(s, `\`) {
+	if !strings.ContainsAny(s, `\%`) {
 		return s
 	}
 	var b strings.Builder
 	b.Grow(len(s))
 	for i := 0; i < len(s); i++ {
+		if s[i] == '%' && i+2 < len(s) {
+			if v, err := strconv.ParseUint(s[i+1:i+3], 16, 8); err == nil {
+				b.WriteByte(byte(v))
+				i += 2
+				continue
+			}
+		}
 		if s[i] != '\\' || i+1 == len(s) {
 			b.WriteByte(s[i])
 			continue

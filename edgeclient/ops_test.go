@@ -89,6 +89,7 @@ func TestMaskWrittenOutEscapes(t *testing.T) {
 		`{"pw":"\u0048\u0075\u006e\u0074\u0065\u0072\u0032\u0050\u0061\u0073\u0073"}`,
 		`starting with "{\"pw\":\"\\u0048unter2Pass\"}"`,
 		`Hu\u202enter2Pass and Hu\033[1mnter2Pass`,
+		`/2020-04-30/things?pw=%48%75%6e%74%65%72%32%50%61%73%73&t=%37%66` + tok[2:],
 	} {
 		got := s.mask(in)
 		if strings.Contains(strings.ToLower(unquoteEscapes(unquoteEscapes(got))), "hunter2pass") || strings.Contains(got, tok[10:]) {
