@@ -263,6 +263,9 @@ func (c *Client) backoff(ctx context.Context, s *callState, h *hop, why string) 
 		return false, fail()
 	}
 	d := backoffDelay(p, min(s.retries, 30))
+	if s.rq.endless { // the Watch: reopened at the stream's pace, not a call's
+		d = streamDelay(p, min(s.retries, 30))
+	}
 	detail := why
 	if h.resp != nil {
 		if ra, ok := retryDelay(p, h.resp.Header, time.Now(), min(s.retries, 30)); ok {

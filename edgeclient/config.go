@@ -98,6 +98,11 @@ type RetryPolicy struct {
 	// RestoreAfter is how many successful requests raise the concurrency
 	// limit by one after a 421 halved it. Default 20.
 	RestoreAfter int
+	// StreamBaseDelay and StreamMaxDelay bound the wait before the Watch
+	// stream reconnects, after a drop or a failed attempt to reopen it:
+	// half to all of base·2ⁿ, at most max. Defaults 2s and 60s (a lost
+	// gateway is not asked for a stream every few seconds).
+	StreamBaseDelay, StreamMaxDelay time.Duration
 }
 
 func (p RetryPolicy) withDefaults() RetryPolicy {
@@ -119,6 +124,8 @@ func (p RetryPolicy) withDefaults() RetryPolicy {
 	defD(&p.MaxDelay, 5*time.Second)
 	defD(&p.MinDelay, 50*time.Millisecond)
 	defD(&p.MaxRetryAfter, 30*time.Second)
+	defD(&p.StreamBaseDelay, 2*time.Second)
+	defD(&p.StreamMaxDelay, time.Minute)
 	return p
 }
 

@@ -296,7 +296,10 @@ func (r *recorder) checkNoSecrets(t *testing.T, secrets []string) {
 }
 
 // fastRetry keeps backoff short so tests run fast.
-var fastRetry = RetryPolicy{BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, MinDelay: time.Millisecond, MaxRetryAfter: 5 * time.Millisecond}
+var fastRetry = RetryPolicy{
+	BaseDelay: time.Millisecond, MaxDelay: 5 * time.Millisecond, MinDelay: time.Millisecond, MaxRetryAfter: 5 * time.Millisecond,
+	StreamBaseDelay: time.Millisecond, StreamMaxDelay: 5 * time.Millisecond,
+}
 
 func newTestClient(t *testing.T, f *fakeGW, version string, mod func(*Config)) (*Client, *recorder) {
 	t.Helper()

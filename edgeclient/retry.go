@@ -24,6 +24,19 @@ func backoffDelay(p *RetryPolicy, retry int) time.Duration {
 	return p.bound(time.Duration(rand.Int64N(int64(ceil) + 1)))
 }
 
+// streamDelay is the wait before a stream's retry-th reconnect in a row:
+// "equal jitter", half to all of StreamBaseDelay·2^retry, at most
+// StreamMaxDelay, never under MinDelay.
+func streamDelay(p *RetryPolicy, retry int) time.Duration {
+	c := p.StreamMaxDelay
+	if retry >= 0 && retry < 30 {
+		if d := p.StreamBaseDelay << uint(retry); d > 0 && d < c {
+			c = d
+		}
+	}
+	return max(c/2+time.Duration(rand.Int64N(int64(c/2)+1)), p.MinDelay)
+}
+
 // bound applies the floor and the cap to a computed delay: no retry loop
 // waits less than MinDelay, none longer than MaxRetryAfter (the longest
 // wait the policy ever honours).

@@ -236,7 +236,7 @@ func (c *Client) streamEnded(h *hop, err error, delivered bool, drops *int, idle
 	if delivered && h.rec.Duration >= healthyStream {
 		*drops = 0
 	}
-	se := &streamEnd{delay: backoffDelay(&c.cfg.Retry, *drops), cause: err, why: "the gateway closed the stream"}
+	se := &streamEnd{delay: streamDelay(&c.cfg.Retry, *drops), cause: err, why: "the gateway closed the stream"}
 	*drops++
 	switch {
 	case idled:

@@ -150,3 +150,45 @@ func TestWatchIdleStreamIsDropped(t *testing.T) {
 		t.Errorf("idle stream record %+v", first)
 	}
 }
+
+// TestWatchReopensAtTheStreamsPace: attempts to reopen the stream that
+// fail (503 here, a lost gateway alike) wait half to all of
+// StreamBaseDelay·2ⁿ, not a call's short backoff: a gateway in trouble is
+// not asked for a stream every few seconds.
+func TestWatchReopensAtTheStreamsPace(t *testing.T) {
+	f := newFakeGW(t)
+	f.setFault(func(w http.ResponseWriter, r *http.Request) bool {
+		if strings.HasSuffix(r.URL.Path, "/things/bulk") {
+			writeErr(w, Version2019, 503, "ServiceUnavailable", "maintenance")
+			return true
+		}
+		return false
+	})
+	c, rec := newTestClient(t, f, Version2019, func(cfg *Config) {
+		cfg.Retry.StreamBaseDelay, cfg.Retry.StreamMaxDelay = 40*time.Millisecond, time.Second
+	})
+	ctx, cancel := context.WithTimeout(t.Context(), 600*time.Millisecond)
+	defer cancel()
+	ch, err := c.Watch(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for range ch {
+	}
+	// 600 ms at 20-40, 40-80, 80-160, 160-320 ms: at most 5 attempts (a
+	// call's backoff, 1-5 ms here, would make a hundred).
+	var delays []time.Duration
+	for _, r := range rec.all() {
+		if r.Operation == OpBulkWatch && r.Action.Kind == model.ActionBackoff {
+			delays = append(delays, r.Action.Delay)
+		}
+	}
+	if n := rec.count(OpBulkWatch); n < 2 || n > 5 {
+		t.Fatalf("%d attempts in 600 ms (delays %v)", n, delays)
+	}
+	for i, d := range delays {
+		if lo := (40 * time.Millisecond << i) / 2; d < lo {
+			t.Errorf("attempt %d waited %v, under %v", i+1, d, lo)
+		}
+	}
+}

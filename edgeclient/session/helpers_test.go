@@ -23,6 +23,7 @@ var fast = Policy{
 var fastRetry = edgeclient.RetryPolicy{
 	BaseDelay: 5 * time.Millisecond, MaxDelay: 20 * time.Millisecond,
 	MinDelay: 5 * time.Millisecond, MaxRetryAfter: 50 * time.Millisecond,
+	StreamBaseDelay: 5 * time.Millisecond, StreamMaxDelay: 20 * time.Millisecond,
 }
 
 func newSim(t testing.TB, opts edgesim.Options) *edgesim.Server {
