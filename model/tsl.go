@@ -134,24 +134,24 @@ func (s *Schema) MapText(f func(string) string) {
 	}
 }
 
-func (fd *Field) mapText(f func(string) string) {
-	fd.ID, fd.Name = f(fd.ID), f(fd.Name)
-	fd.Type.mapText(f)
+func (f *Field) mapText(m func(string) string) {
+	f.ID, f.Name = m(f.ID), m(f.Name)
+	f.Type.mapText(m)
 }
 
-func (t *DataType) mapText(f func(string) string) {
-	t.Unit, t.UnitName = f(t.Unit), f(t.UnitName)
-	for i := range t.Values {
-		t.Values[i].Value, t.Values[i].Name = f(t.Values[i].Value), f(t.Values[i].Name)
+func (dt *DataType) mapText(m func(string) string) {
+	dt.Unit, dt.UnitName = m(dt.Unit), m(dt.UnitName)
+	for i := range dt.Values {
+		dt.Values[i].Value, dt.Values[i].Name = m(dt.Values[i].Value), m(dt.Values[i].Name)
 	}
-	for i := range t.Members {
-		t.Members[i].mapText(f)
+	for i := range dt.Members {
+		dt.Members[i].mapText(m)
 	}
-	for i := range t.Choices {
-		t.Choices[i] = f(t.Choices[i])
+	for i := range dt.Choices {
+		dt.Choices[i] = m(dt.Choices[i])
 	}
-	if t.Item != nil {
-		t.Item.mapText(f)
+	if dt.Item != nil {
+		dt.Item.mapText(m)
 	}
 }
 
