@@ -219,7 +219,10 @@ func classify(err error, parentErr error) model.ErrKind {
 	switch {
 	case strings.Contains(s, "tls:") || strings.Contains(s, "x509:"):
 		return model.ErrTLS
-	case strings.Contains(s, "response headers exceeded"): // net/http: past MaxResponseHeaderBytes
+	case strings.Contains(s, "response headers exceeded"), // net/http: past MaxResponseHeaderBytes
+		strings.Contains(s, "malformed MIME header"), strings.Contains(s, "malformed HTTP"):
+		// An answer net/http refused to read (a header line with a control
+		// in it, a broken status line): the gateway answered, badly.
 		return model.ErrMalformed
 	}
 	return model.ErrOther

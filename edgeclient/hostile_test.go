@@ -546,3 +546,35 @@ func TestHugeHeadersAreBounded(t *testing.T) {
 		t.Fatalf("records after huge headers: %+v", after)
 	}
 }
+
+// TestRefusedHeaderLineIsMalformed: an answer whose header line net/http
+// refuses (a control character in it) is a malformed answer, as the
+// status table says (that device put off), not a lost gateway.
+func TestRefusedHeaderLineIsMalformed(t *testing.T) {
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost { // the login
+			w.Header().Set("Set-Cookie", "token=0123456789abcdef0123456789abcdef; Max-Age=3600; Path=/")
+			w.WriteHeader(201)
+			return
+		}
+		hj, _ := w.(http.Hijacker)
+		conn, buf, _ := hj.Hijack()
+		defer conn.Close()
+		_, _ = buf.WriteString("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\x1b[31m\r\nContent-Length: 2\r\n\r\n{}")
+		_ = buf.Flush()
+	}))
+	defer srv.Close()
+	rec := &recorder{}
+	c, err := New(Config{
+		Gateway: srv.URL, APIVersion: Version2020, User: "admin", Password: hostilePass,
+		CAPEM: pemOf(srv), Observer: rec, Retry: RetryPolicy{MaxAttempts: 1},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Raw(t.Context(), "GET", "/2020-04-30/things/pk/d/properties", nil)
+	var ne *NetError
+	if !errors.As(err, &ne) || ne.Kind != model.ErrMalformed {
+		t.Fatalf("err %v, want a malformed answer", err)
+	}
+}
