@@ -790,6 +790,11 @@ type summaryCmd struct {
 
 // Run prints the recording's failures grouped, ready for an incident note.
 func (c *summaryCmd) Run(ctx context.Context) error {
+	path, err := c.path() // once: the first line names it
+	if err != nil {
+		return err
+	}
+	c.File, c.Last = path, false
 	src, _, problems, err := c.open()
 	if err != nil {
 		return err
@@ -831,7 +836,6 @@ func (c *summaryCmd) Run(ctx context.Context) error {
 	out := termtext.NewWriter(os.Stdout)
 	// What was read, and when: the times below are the recording's, the
 	// ages from its last exchange, not from now.
-	path, _ := c.path()
 	if !last.IsZero() {
 		fmt.Fprintf(out, "Recording %s: %s to %s\n", path, first.Format("2006-01-02 15:04:05"), last.Format("15:04:05 MST"))
 	}

@@ -488,18 +488,38 @@ func TestWatchDropSaysWhy(t *testing.T) {
 	}
 }
 
+// loginThen is a TLS gateway that lets the login in (a cookie) and
+// answers every other request with h, and a client of it (2020-04-30,
+// the hostile password, retry) recording into rec.
+func loginThen(t *testing.T, retry RetryPolicy, h http.HandlerFunc) (*httptest.Server, *Client, *recorder) {
+	t.Helper()
+	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost {
+			w.Header().Set("Set-Cookie", "token=0123456789abcdef0123456789abcdef; Max-Age=3600; Path=/")
+			w.WriteHeader(201)
+			return
+		}
+		h(w, r)
+	}))
+	rec := &recorder{}
+	c, err := New(Config{
+		Gateway: srv.URL, APIVersion: Version2020, User: "admin", Password: hostilePass,
+		CAPEM: pemOf(srv), Observer: rec, Retry: retry,
+	})
+	if err != nil {
+		srv.Close()
+		t.Fatal(err)
+	}
+	return srv, c, rec
+}
+
 // TestHugeHeadersAreBounded: a gateway that sends tens of kilobytes of
 // headers gets a record holding at most model.HeadersMax bytes of them
 // (each value cut, the rest counted, a secret in them masked before the
 // cut); one that sends more than net/http is allowed to read fails the
 // exchange as a malformed answer, with one record.
 func TestHugeHeadersAreBounded(t *testing.T) {
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost { // the login
-			w.Header().Set("Set-Cookie", "token=0123456789abcdef0123456789abcdef; Max-Age=3600; Path=/")
-			w.WriteHeader(201)
-			return
-		}
+	srv, c, rec := loginThen(t, fastRetry, func(w http.ResponseWriter, r *http.Request) {
 		n := 40
 		if strings.Contains(r.URL.Path, "huge") {
 			n = 200 // 240 KB: past maxResponseHeaderBytes
@@ -510,16 +530,8 @@ func TestHugeHeadersAreBounded(t *testing.T) {
 		}
 		w.Header().Set("Content-Type", "application/json")
 		fmt.Fprint(w, `{"code":200,"data":{}}`)
-	}))
-	defer srv.Close()
-	rec := &recorder{}
-	c, err := New(Config{
-		Gateway: srv.URL, APIVersion: Version2020, User: "admin", Password: hostilePass,
-		CAPEM: pemOf(srv), Observer: rec, Retry: fastRetry,
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	defer srv.Close()
 	if _, err := c.Raw(t.Context(), "GET", "/2020-04-30/things/pk/big/properties", nil); err != nil {
 		t.Fatal(err)
 	}
@@ -551,28 +563,15 @@ func TestHugeHeadersAreBounded(t *testing.T) {
 // refuses (a control character in it) is a malformed answer, as the
 // status table says (that device put off), not a lost gateway.
 func TestRefusedHeaderLineIsMalformed(t *testing.T) {
-	srv := httptest.NewTLSServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost { // the login
-			w.Header().Set("Set-Cookie", "token=0123456789abcdef0123456789abcdef; Max-Age=3600; Path=/")
-			w.WriteHeader(201)
-			return
-		}
+	srv, c, _ := loginThen(t, RetryPolicy{MaxAttempts: 1}, func(w http.ResponseWriter, _ *http.Request) {
 		hj, _ := w.(http.Hijacker)
 		conn, buf, _ := hj.Hijack()
 		defer conn.Close()
 		_, _ = buf.WriteString("HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\x1b[31m\r\nContent-Length: 2\r\n\r\n{}")
 		_ = buf.Flush()
-	}))
-	defer srv.Close()
-	rec := &recorder{}
-	c, err := New(Config{
-		Gateway: srv.URL, APIVersion: Version2020, User: "admin", Password: hostilePass,
-		CAPEM: pemOf(srv), Observer: rec, Retry: RetryPolicy{MaxAttempts: 1},
 	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = c.Raw(t.Context(), "GET", "/2020-04-30/things/pk/d/properties", nil)
+	defer srv.Close()
+	_, err := c.Raw(t.Context(), "GET", "/2020-04-30/things/pk/d/properties", nil)
 	var ne *NetError
 	if !errors.As(err, &ne) || ne.Kind != model.ErrMalformed {
 		t.Fatalf("err %v, want a malformed answer", err)

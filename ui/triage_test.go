@@ -423,16 +423,7 @@ func TestExportWaitsForTheReFilter(t *testing.T) {
 	if !strings.Contains(ansi.Strip(a.renderFooter()), "export: waiting") {
 		t.Fatalf("no notice of the wait: %q", ansi.Strip(a.renderFooter()))
 	}
-	var m exportedMsg
-	for i := 0; ; i++ {
-		if i > 20 {
-			t.Fatal("the export never started")
-		}
-		if e, ok := findMsgWithin[exportedMsg](t, update(t, a, scanTickMsg{}), exportWait); ok {
-			m = e
-			break
-		}
-	}
+	m := tickUntilExported(t, a, 20)
 	if m.Err != nil || m.N != want {
 		t.Fatalf("export: %+v, want %d records", m, want)
 	}
@@ -463,16 +454,7 @@ func TestExportCopiesInSlices(t *testing.T) {
 	if !strings.Contains(ansi.Strip(a.renderFooter()), "still being copied") {
 		t.Fatal("a second export did not wait for the first")
 	}
-	var m exportedMsg
-	for i := 0; ; i++ {
-		if i > 10 {
-			t.Fatal("the export never finished")
-		}
-		if e, ok := findMsgWithin[exportedMsg](t, update(t, a, scanTickMsg{}), exportWait); ok {
-			m = e
-			break
-		}
-	}
+	m := tickUntilExported(t, a, 10)
 	raw, err := os.ReadFile(path)
 	if m.Err != nil || m.N != 5000 || m.Lost != 0 || err != nil || strings.Count(string(raw), "\n") != 5001 {
 		t.Fatalf("export %+v: file of %d lines (%v), want a header and 5000 rows", m, strings.Count(string(raw), "\n"), err)
@@ -485,6 +467,19 @@ func TestExportCopiesInSlices(t *testing.T) {
 // exportWait is how long a test waits for an export's write: seconds
 // for 100k records under -race on a loaded machine.
 const exportWait = time.Minute
+
+// tickUntilExported sends the scan's ticks, at most ticks of them, until
+// one brings the export's outcome.
+func tickUntilExported(t *testing.T, a *App, ticks int) exportedMsg {
+	t.Helper()
+	for range ticks {
+		if m, ok := findMsgWithin[exportedMsg](t, update(t, a, scanTickMsg{}), exportWait); ok {
+			return m
+		}
+	}
+	t.Fatalf("no export after %d ticks", ticks)
+	return exportedMsg{}
+}
 
 // openExportAs opens the export prompt and clears the name it offers.
 func openExportAs(t *testing.T, a *App) {
@@ -514,9 +509,8 @@ func TestExportWaitingSurvivesAClearedFilter(t *testing.T) {
 	if !a.view.Complete() || a.exportAfterScan != path {
 		t.Fatalf("complete %v, waiting for %q", a.view.Complete(), a.exportAfterScan)
 	}
-	m, ok := findMsgWithin[exportedMsg](t, update(t, a, scanTickMsg{}), exportWait)
-	if !ok || m.Err != nil || m.N != scanSlice+10_000 {
-		t.Fatalf("export after the filter was cleared: %+v (found %v)", m, ok)
+	if m := tickUntilExported(t, a, 1); m.Err != nil || m.N != scanSlice+10_000 {
+		t.Fatalf("export after the filter was cleared: %+v", m)
 	}
 }
 
